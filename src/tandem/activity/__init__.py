@@ -1,0 +1,1 @@
+"""Activity: the audit log, the live feed, mentions, notifications and the weekly digest."""

@@ -1,0 +1,1 @@
+"""Analytics kernel: DuckDB connections over the customer warehouse. No business rules."""

@@ -1,0 +1,106 @@
+"""The `tandem` command: the root Typer app and the workspace-level commands."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from tandem import __version__, migrate
+from tandem.agenda import cli as agenda_cli
+from tandem.cli_support import as_operator, console, engine, friendly, settings
+from tandem.workspace import cli as users_cli
+from tandem.workspace import service as workspace
+from tandem.workspace.models import Role, Side
+
+app = typer.Typer(help="Tandem: marketing and technology as equal partners.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+db_app = typer.Typer(help="The operational database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_cli.app, name="users")
+app.add_typer(agenda_cli.app, name="agenda")
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    if version:
+        console.print(f"tandem {__version__}")
+        raise typer.Exit()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    eng = engine(upgrade=False)
+    migrate.upgrade(eng)
+    console.print(f"Database is at the latest schema ({eng.dialect.name}).")
+
+
+@app.command()
+@friendly
+def init(
+    admin_email: str = typer.Option("admin@tandem.local", "--admin-email", help="The first admin's email."),
+    admin_password: str | None = typer.Option(None, "--admin-password", help="Blank: generate one, print once."),
+    admin_name: str = typer.Option("Workspace admin", "--admin-name"),
+) -> None:
+    """Create the workspace and its first admin. Safe to run again."""
+    s = settings()
+    engine()
+    with as_operator() as (session, operator):
+        if workspace.has_admin(session):
+            console.print(f"Workspace at {s.home} is already set up; nothing changed.")
+            return
+        person, generated = workspace.add_person(session, operator, email=admin_email, name=admin_name,
+                                                 side=Side.technology, role=Role.admin, password=admin_password)
+    console.print(f"Workspace ready at [bold]{s.home}[/bold]. Admin: {person.email}")
+    if generated:
+        console.print(f"Admin password (shown once): [bold]{generated}[/bold]")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+) -> None:
+    """Serve the web application and the API."""
+    import uvicorn
+
+    from tandem.app import create_app
+
+    engine()  # migrate before the first request
+    console.print(f"Tandem on [bold]http://{host}:{port}/[/bold]  (workspace {settings().home})")
+    uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Build the demo workspace and exit."),
+) -> None:
+    """Build a complete demo workspace (a fictional company) and serve it."""
+    from tandem.demo import build
+
+    logins = build(engine(), console=console)
+    table = Table("sign in as", "email", "side", "role", title="Demo logins (password for all: "
+                  f"{logins.password})")
+    for who in logins.people:
+        table.add_row(who.name, who.email, str(who.side), str(who.role))
+    console.print(table)
+    if not no_serve:
+        serve(host=host, port=port)
+
+
+@app.command()
+def routes() -> None:
+    """Print every route: name, methods and path."""
+    from tandem.app import create_app
+
+    table = Table("name", "methods", "path")
+    for route in create_app(settings()).routes:
+        methods = ",".join(sorted(getattr(route, "methods", None) or []))
+        table.add_row(getattr(route, "name", ""), methods, getattr(route, "path", ""))
+    console.print(table)
+
+
+def main() -> None:
+    app()

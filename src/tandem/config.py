@@ -1,0 +1,69 @@
+"""Tandem's settings: one typed object built by the composition roots, never at import time."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="ignore")
+
+    home: Path = Field(
+        default=Path("./tandem-data"),
+        description="Workspace folder: the SQLite database, the customer warehouse and the secret key.",
+    )
+    database_url: str = Field(
+        default="",
+        description="Operational database URL. Empty means a SQLite file in the workspace; "
+        "use postgresql+psycopg://user@host/db for PostgreSQL.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key for signing tokens. Empty means one is generated once and kept in the workspace.",
+    )
+    session_hours: float = Field(
+        default=12.0, gt=0, description="How long a web session lives without activity, in hours."
+    )
+    cookie_secure: bool = Field(
+        default=False, description="Send the session cookie only over HTTPS (turn on behind TLS)."
+    )
+    feed_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often an open live feed checks for new activity."
+    )
+    debug: bool = Field(default=False, description="Show tracebacks in error pages; never in production.")
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        self.home = self.home.expanduser().resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.home / 'tandem.db'}"
+        return self
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def signing_key(self) -> str:
+        """The configured key, or one generated once and kept (mode 600) in the workspace."""
+        if self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        path = self.home / "secret.key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Customers: sources, ingestion, identity resolution and profiles (the data centre of excellence)."""

@@ -1,0 +1,31 @@
+"""The home page after sign-in: my tasks, overdue work, unacknowledged priorities, recent activity."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from tandem.activity import service as activity
+from tandem.agenda import priorities
+from tandem.agenda import service as agenda
+from tandem.web.deps import CurrentPerson, SessionDep
+from tandem.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", name="home")
+def home(request: Request, session: SessionDep, me: CurrentPerson) -> HTMLResponse:
+    today = dt.date.today()
+    mine = agenda.list_tasks(session, me, today=today, view="mine")
+    open_mine = [c for c in mine if c.task.status != "done"]
+    overdue = agenda.list_tasks(session, me, today=today, view="overdue")
+    waiting = priorities.unacknowledged(session)
+    # What this person can act on: priorities of the other side that still need a restatement.
+    for_me = [v for v in waiting if v.priority.side != me.side and me.side != "executive"]
+    events = activity.list_feed(session, limit=15)
+    return render(request, "home.html", mine=open_mine[:10], mine_count=len(open_mine), overdue=overdue[:10],
+                  overdue_count=len(overdue), waiting=waiting, for_me=for_me, events=events,
+                  latest=activity.latest_event_id(session), counts=agenda.counts(session, me, today=today))

@@ -1,0 +1,1 @@
+"""Alembic migrations for the operational database, shipped inside the package."""

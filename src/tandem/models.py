@@ -1,0 +1,11 @@
+"""The one model registry: importing it maps every domain's tables (for Alembic and the mappers).
+
+Only composition roots import this module: the app factory, the CLI root, migrations and tests.
+"""
+
+from tandem.activity import models as activity_models
+from tandem.agenda import models as agenda_models
+from tandem.db import Base
+from tandem.workspace import models as workspace_models
+
+__all__ = ["Base", "activity_models", "agenda_models", "workspace_models"]

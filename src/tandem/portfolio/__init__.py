@@ -1,0 +1,1 @@
+"""Portfolio: martech proposals, the two-key steering committee, roadmap and budget."""

@@ -1,0 +1,1 @@
+"""Pulse: the marketing–technology alignment survey, its gap statistics and the published benchmarks."""

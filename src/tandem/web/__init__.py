@@ -1,0 +1,1 @@
+"""Web kernel: request dependencies, templating, forms, CSRF. Imports no domain's services."""

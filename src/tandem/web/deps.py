@@ -1,0 +1,100 @@
+"""Request dependencies: the transaction, the signed-in person, CSRF, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from tandem.activity import service as activity
+from tandem.config import Settings
+from tandem.db import transaction
+from tandem.errors import DomainError, Forbidden, Unauthenticated
+from tandem.workspace import auth
+from tandem.workspace import service as workspace
+from tandem.workspace.models import Person
+
+SESSION_COOKIE = "tandem_session"
+LOGIN_CSRF_COOKIE = "tandem_login_csrf"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class LoginRequired(DomainError):
+    """No session: pages send the browser to the login form instead of showing an error."""
+
+    status = 401
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with transaction(request.app.state.engine) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def read_form_csrf(request: Request) -> None:
+    """Parse the form once, before the sync route runs, so the CSRF field can be checked."""
+    request.state.form_csrf = None
+    if request.method not in SAFE_METHODS and "form" in request.headers.get("content-type", ""):
+        form = await request.form()
+        value = form.get("csrf_token")
+        request.state.form_csrf = value if isinstance(value, str) else None
+
+
+def _page_person(
+    request: Request, session: SessionDep, settings: SettingsDep, _form: Annotated[None, Depends(read_form_csrf)]
+) -> Person:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise LoginRequired("Sign in to continue.")
+    found = workspace.session_person(session, token, hours=settings.session_hours)
+    if found is None:
+        raise Unauthenticated("Your session has expired or was closed. Sign in again.")
+    person, web = found
+    request.state.csrf_token = web.csrf_token
+    request.state.person = person
+    request.state.unread = activity.unread_count(session, person)
+    if request.method not in SAFE_METHODS:
+        _check_csrf(request, web.csrf_token)
+    return person
+
+
+def _check_csrf(request: Request, expected: str) -> None:
+    sent = request.headers.get("x-csrf-token") or request.state.form_csrf
+    if not sent or not auth.same(sent, expected):
+        raise Forbidden("The form's security token is missing or wrong (CSRF). Reload the page and try again.")
+
+
+def _api_person(request: Request, session: SessionDep, settings: SettingsDep) -> Person:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        person = workspace.person_for_token(session, header[7:].strip())
+        if person is None:
+            raise Unauthenticated("The API token is unknown or revoked.")
+        request.state.person = person
+        return person
+    # A signed-in browser may call the API too; writes then need the CSRF header.
+    token = request.cookies.get(SESSION_COOKIE)
+    found = workspace.session_person(session, token, hours=settings.session_hours) if token else None
+    if found is None:
+        raise Unauthenticated("Send 'Authorization: Bearer <token>' (create one with `tandem users token`).")
+    person, web = found
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token", "")
+        if not auth.same(sent, web.csrf_token):
+            raise Forbidden("Cookie-authenticated API writes need the X-CSRF-Token header.")
+    request.state.person = person
+    return person
+
+
+CurrentPerson = Annotated[Person, Depends(_page_person)]
+ApiPerson = Annotated[Person, Depends(_api_person)]

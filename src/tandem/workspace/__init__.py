@@ -1,0 +1,1 @@
+"""Workspace: people, their sides and roles, login sessions and API tokens."""
