@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.resources import files
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -36,21 +39,39 @@ log = logging.getLogger("tandem")
 NAV = [("Home", "/"), ("Agenda", "/agenda"), ("Activity", "/activity")]
 
 
+# Every router, in one explicit list (no auto-discovery): the app, `tandem routes` and the
+# permission-matrix test all read it.
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router, home.router, workspace_views.router, workspace_api.router, activity_views.router,
+    activity_api.router, agenda_views.router, agenda_priority_views.router, agenda_plan_views.router,
+    agenda_api.router, agenda_plan_api.router,
+)
+
+
+def routes() -> list[APIRoute]:
+    return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Tandem", version=__version__, openapi_url="/api/openapi.json",
-                  docs_url=None, redoc_url=None)  # the stock docs pages load assets from a CDN
+                  docs_url=None, redoc_url=None,  # the stock docs pages load assets from a CDN
+                  lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = build_templates(NAV)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=str(files("tandem.web") / "static")), name="static")
-    for router in (health.router, home.router, workspace_views.router, workspace_api.router,
-                   activity_views.router, activity_api.router, agenda_views.router, agenda_priority_views.router,
-                   agenda_plan_views.router, agenda_api.router, agenda_plan_api.router):
+    for router in ROUTERS:
         app.include_router(router)
     _add_error_handlers(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.engine.dispose()
 
 
 def _wants_json(request: Request) -> bool:

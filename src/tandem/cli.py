@@ -38,7 +38,7 @@ def db_upgrade() -> None:
 @app.command()
 @friendly
 def init(
-    admin_email: str = typer.Option("admin@tandem.local", "--admin-email", help="The first admin's email."),
+    admin_email: str = typer.Option("admin@example.com", "--admin-email", help="The first admin's email."),
     admin_password: str | None = typer.Option(None, "--admin-password", help="Blank: generate one, print once."),
     admin_name: str = typer.Option("Workspace admin", "--admin-name"),
 ) -> None:
@@ -93,12 +93,11 @@ def demo(
 @app.command()
 def routes() -> None:
     """Print every route: name, methods and path."""
-    from tandem.app import create_app
+    from tandem.app import routes as all_routes
 
     table = Table("name", "methods", "path")
-    for route in create_app(settings()).routes:
-        methods = ",".join(sorted(getattr(route, "methods", None) or []))
-        table.add_row(getattr(route, "name", ""), methods, getattr(route, "path", ""))
+    for route in all_routes():
+        table.add_row(route.name, ",".join(sorted(route.methods)), route.path)
     console.print(table)
 
 

@@ -68,3 +68,10 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
 def die(message: str, code: int = 1) -> Any:
     errors.print(f"[red]Error:[/red] {message}", highlight=False)
     raise typer.Exit(code)
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (a long-lived process embedding the CLI calls this)."""
+    for eng in _engines.values():
+        eng.dispose()
+    _engines.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -46,9 +47,7 @@ def test_gmail_dot_and_plus_fold_into_one_match_key() -> None:
     keys = {n.email_match_key(e) for e in ["john.smith@gmail.com", "johnsmith+shop@googlemail.com"]}
     assert keys == {"johnsmith@gmail.com"}
     assert n.email_match_key("john.smith+x@outlook.com") == "john.smith+x@outlook.com"
-    assert (
-        n.email_match_key("john.smith+x@outlook.com", strip_plus_everywhere=True) == "john.smith@outlook.com"
-    )
+    assert n.email_match_key("john.smith+x@outlook.com", strip_plus_everywhere=True) == "john.smith@outlook.com"
 
 
 @pytest.mark.parametrize(
@@ -204,7 +203,7 @@ def test_blocked_list_is_configurable() -> None:
     assert not n.is_junk_identifier(None)
 
 
-ALL = [*n.FIELD_NORMALIZERS.values(), n.split_full_name, n.junk_reason]
+ALL: list[Callable[[object], object]] = [*n.FIELD_NORMALIZERS.values(), n.split_full_name, n.junk_reason]
 
 
 @PROPERTY
@@ -242,9 +241,7 @@ def test_accepted_values_are_fixed_points(raw: str) -> None:
 
 
 @PROPERTY
-@given(
-    number=st.from_regex(r"\+?[0-9 ()\-]{6,20}", fullmatch=True), region=st.sampled_from(["GB", "US", "DE"])
-)
+@given(number=st.from_regex(r"\+?[0-9 ()\-]{6,20}", fullmatch=True), region=st.sampled_from(["GB", "US", "DE"]))
 def test_phone_e164_is_a_fixed_point(number: str, region: str) -> None:
     first = n.normalize_phone(number, region)
     if first.ok:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -28,9 +31,7 @@ def con(out: Path) -> duckdb.DuckDBPyConnection:
     """Every source and event file as a DuckDB view, read the way an ingesting engineer would."""
     db = duckdb.connect()
     for name, spec in SOURCE_FILES.items():
-        db.execute(
-            f"CREATE VIEW {name} AS SELECT * FROM {_reader(out / spec.file, spec.delimiter, spec.encoding)}"
-        )
+        db.execute(f"CREATE VIEW {name} AS SELECT * FROM {_reader(out / spec.file, spec.delimiter, spec.encoding)}")
     for name, file in EVENT_FILES.items():
         db.execute(f"CREATE VIEW {name} AS SELECT * FROM {_reader(out / file, ',', 'utf-8')}")
     for name in ("ground_truth", "people", "events_truth"):
@@ -51,9 +52,7 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
     return con.execute(sql).fetchall()
 
 
-def test_every_file_is_readable_and_matches_the_ground_truth(
-    out: Path, con: duckdb.DuckDBPyConnection
-) -> None:
+def test_every_file_is_readable_and_matches_the_ground_truth(out: Path, con: duckdb.DuckDBPyConnection) -> None:
     for name, spec in SOURCE_FILES.items():
         in_file = {r[0] for r in rows(con, f'SELECT CAST("{spec.record_key}" AS VARCHAR) FROM {name}')}
         truth = {r[0] for r in rows(con, f"SELECT record_key FROM ground_truth WHERE source = '{name}'")}
@@ -91,6 +90,19 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
     assert first == digest(3, tmp_path / "b")
     assert first != digest(4, tmp_path / "c")
     assert len(first) == len(SOURCE_FILES) + len(EVENT_FILES) + 4
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    digests = []
+    for hash_seed in ("1", "2"):
+        where = tmp_path / hash_seed
+        code = (
+            f"from pathlib import Path; from tandem.customer.synth import generate; generate(300, Path({str(where)!r}))"
+        )
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in where.iterdir()})
+    assert digests[0] == digests[1]
 
 
 def test_csv_files_have_their_awkward_encodings(out: Path, con: duckdb.DuckDBPyConnection) -> None:

@@ -128,7 +128,7 @@ def list_notifications(
     )
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    return [(n, e) for n, e in session.execute(query).tuples()]
+    return [(n, e) for n, e in session.execute(query)]
 
 
 def mark_read(session: Session, actor: Person, *, notification_ids: Iterable[int] | None = None) -> int:
@@ -153,7 +153,7 @@ def digest(session: Session, actor: Person, *, week_start: dt.date) -> dict[str,
         .join(Event, Event.id == Notification.event_id)
         .where(Notification.person_id == actor.id, Event.at >= start, Event.at < end)
         .order_by(Event.at)
-    ).tuples()
+    )
     by_reason: dict[str, list[Event]] = {}
     for note, event in rows:
         by_reason.setdefault(str(note.reason), []).append(event)

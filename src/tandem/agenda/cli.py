@@ -9,7 +9,7 @@ from rich.table import Table
 
 from tandem.agenda import decisions, priorities, service
 from tandem.agenda.models import Status
-from tandem.agenda.service import Raciset
+from tandem.agenda.rules import Raciset
 from tandem.cli_support import as_operator, console, friendly
 from tandem.workspace import service as workspace
 from tandem.workspace.models import Side

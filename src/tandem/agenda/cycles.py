@@ -99,7 +99,7 @@ def list_cycles(session: Session) -> list[CycleSummary]:
               .where(Task.cycle_id.is_not(None)).group_by(Task.cycle_id).subquery())
     rows = session.execute(sa.select(Cycle, counts.c.total, counts.c.done)
                            .outerjoin(counts, counts.c.cycle_id == Cycle.id)
-                           .order_by(Cycle.starts_on.desc())).tuples()
+                           .order_by(Cycle.starts_on.desc()))
     summaries = []
     for cycle, total, done in rows:
         if cycle.state is CycleState.closed:

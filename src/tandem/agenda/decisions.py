@@ -47,13 +47,13 @@ def record_decision(
         raise RuleViolation("Say what was decided (the outcome).", field="outcome")
     deciders: list[int] = []
     if is_joint:
-        mk = session.get(Person, marketing_decider_id) if marketing_decider_id else None
-        tech = session.get(Person, technology_decider_id) if technology_decider_id else None
+        mk = _active(session, marketing_decider_id)
+        tech = _active(session, technology_decider_id)
         rules.check_joint_decision(mk.side if mk else None, tech.side if tech else None)
         deciders = [mk.id, tech.id]  # type: ignore[union-attr]
     else:
-        single = session.get(Person, decider_id or actor.id)
-        if single is None or single.is_system:
+        single = _active(session, decider_id or actor.id)
+        if single is None:
             raise RuleViolation("Name who decided.", field="decider_id")
         deciders = [single.id]
     tasks = list(session.scalars(sa.select(Task).where(Task.id.in_(task_ids)))) if task_ids else []
@@ -78,6 +78,11 @@ def record_decision(
     return decision
 
 
+def _active(session: Session, person_id: int | None) -> Person | None:
+    person = session.get(Person, person_id) if person_id else None
+    return person if person is not None and person.is_active and not person.is_system else None
+
+
 def list_decisions(session: Session, *, limit: int = 200, decision_id: int | None = None) -> list[DecisionView]:
     query = sa.select(Decision).order_by(Decision.decided_on.desc(), Decision.id.desc()).limit(limit)
     if decision_id is not None:
@@ -90,7 +95,7 @@ def list_decisions(session: Session, *, limit: int = 200, decision_id: int | Non
         ids = (d.marketing_decider_id, d.technology_decider_id) if d.is_joint else (d.decider_id,)
         views[d.id].deciders = [people[i] for i in ids if i in people]
     links = session.execute(sa.select(decision_task.c.decision_id, Task).join(Task, Task.id == decision_task.c.task_id)
-                            .where(decision_task.c.decision_id.in_(list(views)))).tuples()
+                            .where(decision_task.c.decision_id.in_(list(views))))
     for decision_id, task in links:
         views[decision_id].tasks.append(task)
     return list(views.values())

@@ -31,13 +31,13 @@ class PriorityView:
 
 def current_vision(session: Session) -> tuple[Vision, Person] | None:
     row = session.execute(sa.select(Vision, Person).join(Person, Person.id == Vision.author_id)
-                          .order_by(Vision.id.desc()).limit(1)).tuples().first()
+                          .order_by(Vision.id.desc()).limit(1)).first()
     return (row[0], row[1]) if row else None
 
 
 def vision_history(session: Session) -> list[tuple[Vision, Person]]:
     return list(session.execute(sa.select(Vision, Person).join(Person, Person.id == Vision.author_id)
-                                .order_by(Vision.id.desc())).tuples())
+                                .order_by(Vision.id.desc())))
 
 
 def set_vision(session: Session, actor: Person, *, text: str, note: str = "") -> Vision:
@@ -136,7 +136,9 @@ def acknowledge(session: Session, actor: Person, *, priority_id: int, restatemen
     """The other side restates the priority in its own words; that is the acknowledgement."""
     priority = get_priority(session, priority_id)
     authorize(actor, "priority.acknowledge", side=priority.side)
-    text = rules.check_restatement(f"{priority.title} {priority.description}", restatement)
+    # Copying the title or the description alone is still copying the wording.
+    for original in (f"{priority.title} {priority.description}", priority.title, priority.description):
+        text = rules.check_restatement(original, restatement)
     if session.scalar(sa.select(Acknowledgement.id).where(
             Acknowledgement.priority_id == priority.id, Acknowledgement.revision == priority.revision,
             Acknowledgement.person_id == actor.id)):
@@ -155,13 +157,13 @@ def acknowledge(session: Session, actor: Person, *, priority_id: int, restatemen
 def list_priorities(session: Session) -> dict[Side, list[PriorityView]]:
     """Each side's live priorities in rank order, with acknowledgements of their current wording."""
     rows = session.execute(sa.select(Priority, Person).join(Person, Person.id == Priority.author_id)
-                           .where(~Priority.is_archived).order_by(Priority.rank, Priority.id)).tuples()
+                           .where(~Priority.is_archived).order_by(Priority.rank, Priority.id))
     views = {p.id: PriorityView(priority=p, author=a) for p, a in rows}
     acks = session.execute(
         sa.select(Acknowledgement, Person, Priority.revision).join(Person, Person.id == Acknowledgement.person_id)
         .join(Priority, Priority.id == Acknowledgement.priority_id)
         .where(Acknowledgement.priority_id.in_(list(views)))
-        .order_by(Acknowledgement.id)).tuples()
+        .order_by(Acknowledgement.id))
     for ack, person, revision in acks:
         if ack.revision == revision:
             views[ack.priority_id].acknowledgements.append((ack, person))

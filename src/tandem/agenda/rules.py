@@ -7,6 +7,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from tandem.agenda.models import Raci, Status
 from tandem.errors import RuleViolation
@@ -112,3 +113,18 @@ def attention_key(status: Status, due_on: dt.date | None, today: dt.date) -> tup
     else:
         rank = 3
     return rank, due_on or dt.date.max
+
+
+@dataclass
+class Raciset:
+    accountable: int | None
+    responsible: Sequence[int] = ()
+    consulted: Sequence[int] = ()
+    informed: Sequence[int] = ()
+
+    def pairs(self) -> list[tuple[int, Raci]]:
+        out = [(self.accountable, Raci.accountable)] if self.accountable else []
+        out += [(p, Raci.responsible) for p in dict.fromkeys(self.responsible)]
+        out += [(p, Raci.consulted) for p in dict.fromkeys(self.consulted)]
+        out += [(p, Raci.informed) for p in dict.fromkeys(self.informed)]
+        return out

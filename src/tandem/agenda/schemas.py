@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.agenda.models import Status
-from tandem.agenda.service import Raciset
+from tandem.agenda.rules import Raciset
 from tandem.errors import RuleViolation
 from tandem.workspace.models import Side
 

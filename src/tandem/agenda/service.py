@@ -19,6 +19,7 @@ from tandem.activity.models import Reason
 from tandem.activity.rules import diff
 from tandem.agenda import rules
 from tandem.agenda.models import Assignment, Comment, Cycle, Raci, Status, Task
+from tandem.agenda.rules import Raciset
 from tandem.db import utcnow
 from tandem.errors import NotFound, RuleViolation
 from tandem.workspace.models import Person, Side
@@ -48,21 +49,6 @@ class TaskCard:
         return [role for role, people in self.people.items() if any(p.id == person_id for p in people)]
 
 
-@dataclass
-class Raciset:
-    accountable: int | None
-    responsible: Sequence[int] = ()
-    consulted: Sequence[int] = ()
-    informed: Sequence[int] = ()
-
-    def pairs(self) -> list[tuple[int, Raci]]:
-        out = [(self.accountable, Raci.accountable)] if self.accountable else []
-        out += [(p, Raci.responsible) for p in dict.fromkeys(self.responsible)]
-        out += [(p, Raci.consulted) for p in dict.fromkeys(self.consulted)]
-        out += [(p, Raci.informed) for p in dict.fromkeys(self.informed)]
-        return out
-
-
 def create_task(
     session: Session,
     actor: Person,
@@ -86,7 +72,7 @@ def create_task(
     task = Task(
         title=rules.check_title(title), description=description.strip(), due_on=due_on,
         tags=rules.parse_tags(tags), status=Status(status), cycle_id=cycle_id, origin=origin,
-        created_by_id=actor.id, completed_at=utcnow() if status is Status.done else None,
+        created_by_id=actor.id, completed_at=utcnow() if Status(status) is Status.done else None,
     )
     session.add(task)
     session.flush()
@@ -211,7 +197,7 @@ def _replace_raci(session: Session, task: Task, raci: Raciset) -> dict[int, Reas
 def _snapshot(session: Session, task: Task) -> dict[str, object]:
     people = session.execute(
         sa.select(Assignment.role, Person.handle).join(Person, Person.id == Assignment.person_id)
-        .where(Assignment.task_id == task.id)).tuples()
+        .where(Assignment.task_id == task.id))
     raci: dict[str, list[str]] = defaultdict(list)
     for role, handle in people:
         raci[Raci(role).label].append(handle)
@@ -225,7 +211,7 @@ def _snapshot(session: Session, task: Task) -> dict[str, object]:
 def _watchers(session: Session, task_id: int) -> dict[int, Reason]:
     """Everyone on the task's RACI hears about its changes; the Informed are there for that."""
     rows = session.execute(sa.select(Assignment.person_id, Assignment.role)
-                           .where(Assignment.task_id == task_id)).tuples()
+                           .where(Assignment.task_id == task_id))
     return _raci_reasons((p, Raci(r)) for p, r in rows)
 
 
@@ -252,7 +238,7 @@ def add_comment(session: Session, actor: Person, *, task_id: int, body: str) -> 
 def list_comments(session: Session, task_id: int) -> list[tuple[Comment, Person]]:
     rows = session.execute(
         sa.select(Comment, Person).join(Person, Person.id == Comment.author_id)
-        .where(Comment.task_id == task_id).order_by(Comment.id)).tuples()
+        .where(Comment.task_id == task_id).order_by(Comment.id))
     return list(rows)
 
 
@@ -289,9 +275,11 @@ def list_tasks(
         query = query.where(Task.status == Status(status))
     if cycle_id:
         query = query.where(Task.cycle_id == cycle_id)
-    tasks = list(session.scalars(query.order_by(Task.due_on.is_(None), Task.due_on, Task.id).limit(limit)))
+    query = query.order_by(Task.due_on.is_(None), Task.due_on, Task.id)
+    # Tags are a JSON list; filtering them in Python keeps one query for SQLite and PostgreSQL.
+    tasks = list(session.scalars(query if tag else query.limit(limit)))
     if tag:
-        tasks = [t for t in tasks if tag.lower() in (t.tags or [])]
+        tasks = [t for t in tasks if tag.lower() in (t.tags or [])][:limit]
     result = cards(session, tasks, today=today)
     if view == "mine":
         result.sort(key=lambda c: (Raci.accountable not in c.role_of(actor.id) or not (
@@ -317,11 +305,11 @@ def cards(session: Session, tasks: Sequence[Task], *, today: dt.date) -> list[Ta
         return []
     rows = session.execute(
         sa.select(Assignment.task_id, Assignment.role, Person).join(Person, Person.id == Assignment.person_id)
-        .where(Assignment.task_id.in_(ids)).order_by(Person.name)).tuples()
+        .where(Assignment.task_id.in_(ids)).order_by(Person.name))
     for task_id, role, person in rows:
         by_id[task_id].people[Raci(role)].append(person)
     counts = session.execute(sa.select(Comment.task_id, sa.func.count()).where(Comment.task_id.in_(ids))
-                             .group_by(Comment.task_id)).tuples()
+                             .group_by(Comment.task_id))
     for task_id, n in counts:
         by_id[task_id].comment_count = n
     return [by_id[i] for i in ids]

@@ -230,9 +230,7 @@ def split_full_name(raw: object) -> Normalized[NameParts]:
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01 counting its fake 1900-02-29
 _EARLIEST = date(1900, 1, 1)
 _NUMERIC = re.compile(r"^(\d{1,4})[./\-\s](\d{1,2})[./\-\s](\d{1,4})$")
-_TEXTUAL = re.compile(
-    r"^(?:(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})|([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4}))$"
-)
+_TEXTUAL = re.compile(r"^(?:(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})|([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4}))$")
 
 
 def _checked(year: int, month: int, day: int, today: date) -> Normalized[date]:

@@ -32,6 +32,7 @@ from tandem.customer.synth_people import SOURCES, EmailBook, make_people
 from tandem.customer.synth_sources import Rendered, render
 
 CHUNK_PEOPLE = 20_000
+RECORDS_PER_PERSON = 2.214  # measured mean of source records per person (people sit in 1..5 sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,7 @@ SOURCE_FILES: dict[str, SourceFile] = {
     "crm": SourceFile("crm.csv", "csv", "CustomerNo", ";", "utf-8-sig", "GB"),
     "ecommerce": SourceFile("ecommerce.parquet", "parquet", "customer_id"),
     "loyalty": SourceFile("loyalty.jsonl", "jsonl", "member_id", default_phone_region="GB"),
-    "partner_newsletter": SourceFile(
-        "partner_newsletter.csv", "csv", "Subscriber ID", ",", "latin-1", "US", "partner"
-    ),
+    "partner_newsletter": SourceFile("partner_newsletter.csv", "csv", "Subscriber ID", ",", "latin-1", "US", "partner"),
     "third_party_enrichment": SourceFile(
         "third_party_enrichment.csv", "csv", "RECORD_ID", ",", "utf-8", "US", "third_party"
     ),
@@ -265,16 +264,24 @@ def _people_table(p: dict[str, np.ndarray]) -> pa.Table:
     )
 
 
+def people_for_records(records: int) -> int:
+    """How many people to generate for about `records` source records (benchmarks think in records)."""
+    return max(1, round(records / RECORDS_PER_PERSON))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--people", type=int, default=50_000)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--people", type=int, default=50_000)
+    size.add_argument("--records", type=int, help="aim for this many source records instead")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    result = generate(args.people, args.out, args.seed)
+    people = people_for_records(args.records) if args.records else args.people
+    result = generate(people, args.out, args.seed)
     records = sum(s["rows"] for s in result["sources"].values())
     events_rows = sum(e["rows"] for e in result["events"].values())
-    print(f"{args.people} people -> {records} source records, {events_rows} events in {result['seconds']} s")
+    print(f"{people} people -> {records} source records, {events_rows} events in {result['seconds']} s")
 
 
 if __name__ == "__main__":

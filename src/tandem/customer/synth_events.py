@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from tandem.customer.synth_flaws import People, present, record_keys
-from tandem.customer.synth_people import END_DAY
+from tandem.customer.synth_people import END_DAY, NONE
 
 START_DAY = np.datetime64("2024-01-01")
 DAYS = np.arange(START_DAY, END_DAY + np.timedelta64(1, "D"))
@@ -63,7 +63,7 @@ def _day_weights() -> np.ndarray:
     w = _MONTH_FACTOR[month] * _WEEKDAY_FACTOR[weekday] * np.linspace(1.0, 1.25, len(DAYS))  # growth
     for day, factor in (("2024-11-29", 4), ("2024-12-02", 2.5), ("2025-11-28", 4), ("2025-12-01", 2.5)):
         w[DAYS == np.datetime64(day)] *= factor  # Black Friday and Cyber Monday
-    return w / w.sum()
+    return np.asarray(w / w.sum(), dtype=float)
 
 
 _DAY_P = _day_weights()
@@ -74,7 +74,7 @@ def _times(rng: np.random.Generator, n: int, dormant: np.ndarray) -> np.ndarray:
     day = rng.choice(len(DAYS), size=n, p=_DAY_P)
     day = np.where(dormant, (day * 0.35).astype(int), day)  # dormant people stopped buying early on
     seconds = rng.choice(24, size=n, p=_HOUR_P) * 3600 + rng.integers(0, 3600, n)
-    return DAYS[day].astype("datetime64[s]") + seconds.astype("timedelta64[s]")
+    return np.asarray(DAYS[day].astype("datetime64[s]") + seconds.astype("timedelta64[s]"))
 
 
 def person_ids(pids: np.ndarray) -> np.ndarray:
@@ -92,14 +92,12 @@ def orders(p: People, links: Links, rng: np.random.Generator, seq: int) -> tuple
     n = len(owner)
     has_ec, has_loy = present(links.ecommerce_key)[owner], present(links.loyalty_key)[owner]
     roll = rng.random(n)
-    channel = np.where(
-        has_loy & (~has_ec | (roll < 0.2)), "store", np.where(roll < 0.7, "web", "app")
-    ).astype(object)
+    channel = np.where(has_loy & (~has_ec | (roll < 0.2)), "store", np.where(roll < 0.7, "web", "app")).astype(object)
     online = channel != "store"
     guest = online & (~has_ec | (rng.random(n) < 0.1)) & present(p["email"])[owner]
-    customer = np.where(online & ~guest, links.ecommerce_key[owner], None)
-    email = np.where(guest, p["email"][owner], None)
-    member = np.where(channel == "store", links.loyalty_key[owner], None)
+    customer = np.where(online & ~guest, links.ecommerce_key[owner], NONE)
+    email = np.where(guest, p["email"][owner], NONE)
+    member = np.where(channel == "store", links.loyalty_key[owner], NONE)
     when = _times(rng, n, segment[owner] == "dormant")
     month = when.astype("datetime64[M]").astype(int) % 12
     basket = np.array([_BASKET[s] for s in segment[owner]])
@@ -139,7 +137,7 @@ def sessions(p: People, links: Links, rng: np.random.Generator, seq: int) -> tup
     dev_out[:n] = np.where(app | (present(device) & (rng.random(n) < 0.3)), device, cookies[:n])
     logged_in = present(links.ecommerce_key[owner]) & (rng.random(n) < 0.5)
     customer = np.full(total, None, dtype=object)
-    customer[:n] = np.where(logged_in, links.ecommerce_key[owner], None)
+    customer[:n] = np.where(logged_in, links.ecommerce_key[owner], NONE)
     plat = np.concatenate([platform, np.full(total - n, "web", dtype=object)])
     when = _times(rng, total, np.concatenate([segment[owner] == "dormant", np.zeros(total - n, bool)]))
     order = np.argsort(when, kind="stable")  # feeds arrive in time order
@@ -151,9 +149,7 @@ def sessions(p: People, links: Links, rng: np.random.Generator, seq: int) -> tup
             "platform": plat[order],
             "device_id": dev_out[order],
             "customer_id": pa.array(customer[order], pa.string()),
-            "utm_source": rng.choice(["google", "direct", "newsletter", "instagram", "partner"], size=total)[
-                order
-            ],
+            "utm_source": rng.choice(["google", "direct", "newsletter", "instagram", "partner"], size=total)[order],
             "landing_page": np.array(_LANDING, dtype=object)[rng.integers(0, len(_LANDING), total)][order],
             "pages_viewed": (1 + rng.poisson(4, total))[order],
         }
@@ -177,23 +173,17 @@ def email_events(p: People, links: Links, rng: np.random.Generator, seq: int) ->
         when.append(np.full(len(picked), sent.astype("datetime64[s]") + np.timedelta64(10 * 3600, "s")))
         camp.append(np.full(len(picked), k))
     send_who, send_at, send_camp = np.concatenate(who), np.concatenate(when), np.concatenate(camp)
-    send_at = send_at + rng.integers(0, 5400, len(send_at)).astype(
-        "timedelta64[s]"
-    )  # batches go out over 90 min
+    send_at = send_at + rng.integers(0, 5400, len(send_at)).astype("timedelta64[s]")  # batches go out over 90 min
     opened = rng.random(len(send_who)) < np.array([_OPEN_RATE[s] for s in p["segment"][send_who]])
     open_at = send_at[opened] + rng.exponential(4 * 3600, int(opened.sum())).astype("timedelta64[s]")
     clicked = rng.random(int(opened.sum())) < 0.22
     click_at = open_at[clicked] + rng.exponential(300, int(clicked.sum())).astype("timedelta64[s]")
     person = np.concatenate([send_who, send_who[opened], send_who[opened][clicked]])
-    kind = np.repeat(
-        np.array(["send", "open", "click"], dtype=object), [len(send_who), opened.sum(), clicked.sum()]
-    )
+    kind = np.repeat(np.array(["send", "open", "click"], dtype=object), [len(send_who), opened.sum(), clicked.sum()])
     campaign = np.concatenate([send_camp, send_camp[opened], send_camp[opened][clicked]])
     at = np.concatenate([send_at, open_at, click_at])
-    url = np.where(kind == "click", np.array(_LANDING, dtype=object)[campaign % len(_LANDING)], None)
-    names = np.array(
-        [f"{_CAMPAIGNS[m.astype(int) % 12]} {m.astype('datetime64[Y]')}" for m in months], dtype=object
-    )
+    url = np.where(kind == "click", np.array(_LANDING, dtype=object)[campaign % len(_LANDING)], NONE)
+    names = np.array([f"{_CAMPAIGNS[m.astype(int) % 12]} {m.astype('datetime64[Y]')}" for m in months], dtype=object)
     table = pa.table(
         {
             "event_id": record_keys("E", seq, len(person), 17, width=11),

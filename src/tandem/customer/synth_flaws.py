@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from tandem.customer.normalize_data import NICKNAME_DATA
-from tandem.customer.synth_people import PHONE_PLANS, ascii_fold
+from tandem.customer.synth_people import NONE, PHONE_PLANS, ascii_fold
 
 People = dict[str, np.ndarray]
 Column = np.ndarray
@@ -24,9 +24,7 @@ _ABBREV = (
     ("Drive", "Dr"),
 )
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_FULL = tuple(
-    "January February March April May June July August September October November December".split()
-)
+_MONTH_FULL = tuple("January February March April May June July August September October November December".split())
 # keys are a bijection of a running counter: unique, no leading zero, and say nothing about people
 _KEY_MULT = 735_632_791  # not divisible by 2, 3 or 5, so coprime with 9 * 10**k
 
@@ -108,7 +106,7 @@ def phone(country: str, nsn: str | None, style: str) -> str | None:
 
 
 def present(col: Column) -> np.ndarray:
-    return np.asarray(np.not_equal(col, None), dtype=bool)
+    return np.asarray(np.not_equal(col, NONE), dtype=bool)
 
 
 def phones(
@@ -122,9 +120,7 @@ def phones(
     use_land = (rng.random(len(idx)) < landline_rate) & present(p["landline"][idx])
     nsn = np.where(use_land, p["landline"][idx], p["mobile"][idx])
     style = rng.choice(styles, size=len(idx), p=p_styles)
-    return np.array(
-        [phone(c, s, st) for c, s, st in zip(p["country"][idx], nsn, style, strict=True)], dtype=object
-    )
+    return np.array([phone(c, s, st) for c, s, st in zip(p["country"][idx], nsn, style, strict=True)], dtype=object)
 
 
 def dates(birth: np.ndarray, fmt: str) -> Column:

@@ -15,13 +15,12 @@ from tandem.customer.normalize import email_match_key
 
 COUNTRIES = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IE")
 COUNTRY_P = (0.40, 0.25, 0.12, 0.09, 0.05, 0.04, 0.03, 0.02)
-LOCALES = dict(
-    zip(COUNTRIES, ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "en_IE"), strict=True)
-)
+LOCALES = dict(zip(COUNTRIES, ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "en_IE"), strict=True))
 SOURCES = ("crm", "ecommerce", "loyalty", "partner_newsletter", "third_party_enrichment")
 SOURCE_P = (0.45, 0.65, 0.35, 0.30, 0.40)
 SEGMENTS = ("vip", "regular", "occasional", "dormant")
 SEGMENT_P = (0.06, 0.30, 0.44, 0.20)
+NONE = np.array(None, dtype=object)  # a typed "missing" for np.where over object columns
 END_DAY = np.datetime64("2025-12-31")  # a fixed "today" keeps the output identical on any day
 
 
@@ -43,9 +42,7 @@ PHONE_PLANS = {
         (("303", 7), ("404", 7), ("305", 7)),
     ),
     "GB": PhonePlan("44", "0", (("77", 8), ("78", 8), ("75", 8)), (("207", 7), ("208", 7), ("161", 7))),
-    "DE": PhonePlan(
-        "49", "0", (("151", 8), ("160", 7), ("170", 7), ("171", 7), ("176", 8)), (("30", 8), ("89", 8))
-    ),
+    "DE": PhonePlan("49", "0", (("151", 8), ("160", 7), ("170", 7), ("171", 7), ("176", 8)), (("30", 8), ("89", 8))),
     "FR": PhonePlan("33", "0", tuple((f"6{d}", 7) for d in "0124568"), (("1", 8),)),
     "ES": PhonePlan("34", "", (("6", 8),), (("91", 7),)),
     "IT": PhonePlan("39", "", (("32", 8), ("33", 8), ("34", 8)), (("06", 8), ("02", 8))),
@@ -88,9 +85,7 @@ class CountryPool:
     domain_p: np.ndarray
 
 
-def _weighted(
-    names: object, rng: np.random.Generator, extra: Sequence[str] = ()
-) -> tuple[np.ndarray, np.ndarray]:
+def _weighted(names: object, rng: np.random.Generator, extra: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(names, dict):
         keys, weights = list(names), np.array(list(names.values()), dtype=float)
     else:
@@ -125,7 +120,12 @@ def build_pools(seed: int) -> dict[str, CountryPool]:
         fake = Faker(locale)
         fake.seed_instance(seed * 100 + i)
         streets = np.array(sorted({fake.street_name() for _ in range(400)}), dtype=object)
-        cities = np.array([fake.city() for _ in range(250)], dtype=object)
+        listed = getattr(importlib.import_module(f"faker.providers.address.{locale}").Provider, "cities", None)
+        if isinstance(listed, (list, tuple)) and listed:
+            # some locales' city() depends on set order, i.e. on PYTHONHASHSEED; the sorted list does not
+            cities = rng.choice(np.array(sorted(set(listed)), dtype=object), size=250)
+        else:
+            cities = np.array([fake.city() for _ in range(250)], dtype=object)
         postcodes = np.array([fake.postcode() for _ in range(250)], dtype=object)
         domains, weights = EMAIL_DOMAINS[country]
         pools[country] = CountryPool(
@@ -208,9 +208,7 @@ def _household_sizes(rng: np.random.Generator, n: int) -> np.ndarray:
     return sizes
 
 
-def make_people(
-    rng: np.random.Generator, start: int, n: int, seed: int, book: EmailBook
-) -> dict[str, np.ndarray]:
+def make_people(rng: np.random.Generator, start: int, n: int, seed: int, book: EmailBook) -> dict[str, np.ndarray]:
     """One chunk of people with global ids start..start+n-1, grouped in households."""
     pools = build_pools(seed)
     sizes = _household_sizes(rng, n)
@@ -249,9 +247,7 @@ def make_people(
         moved = m & (rng.random(n) < 0.12)
         old_street[moved] = [
             f"{a} {b}" if before else f"{b} {a}"
-            for a, b in zip(
-                rng.integers(1, 300, moved.sum()), rng.choice(pool.streets, moved.sum()), strict=True
-            )
+            for a, b in zip(rng.integers(1, 300, moved.sum()), rng.choice(pool.streets, moved.sum()), strict=True)
         ]
         old_postal[moved] = rng.choice(pool.postcodes, size=int(moved.sum()))
     # household members share the head's address; partners and children mostly the surname
@@ -265,9 +261,7 @@ def make_people(
     last[share] = last[head[share]]
     age = np.where(role == 0, rng.integers(25, 80, n), rng.integers(18, 30, n))
     age = np.where(partner, np.clip(age[head] + rng.normal(0, 4, n).astype(int), 20, 90), age)
-    birth = (
-        END_DAY - (age * 365.25).astype("timedelta64[D]") - rng.integers(0, 365, n).astype("timedelta64[D]")
-    )
+    birth = END_DAY - (age * 365.25).astype("timedelta64[D]") - rng.integers(0, 365, n).astype("timedelta64[D]")
     twin = (role == 3) & (rng.random(n) < 0.4)  # a twin shares the birth date of the sibling before
     birth[twin] = birth[np.flatnonzero(twin) - 1]
     pid = np.arange(start, start + n, dtype=np.int64)
@@ -288,15 +282,13 @@ def make_people(
             email[i] = book.make(first[i], last[i], y, domain[i, 0], int(patterns[i, 0]), p, int(salts[i, 0]))
         if has_old[i]:
             surname = maiden[i] or last[i]
-            old_email[i] = book.make(
-                first[i], surname, y, domain[i, 1], int(patterns[i, 1]), p, int(salts[i, 1])
-            )
+            old_email[i] = book.make(first[i], surname, y, domain[i, 1], int(patterns[i, 1]), p, int(salts[i, 1]))
     shared_email = partner & (rng.random(n) < 0.2)  # couples who use one family address
     email[shared_email] = email[head[shared_email]]
     landline = np.where(
         rng.random(len(sizes)) < 0.45,
         _nsn(rng, np.array(COUNTRIES, dtype=object)[hh_country], "landline"),
-        None,
+        NONE,
     )
     hexes = rng.bytes(16 * n).hex()
     device = np.array(
@@ -309,9 +301,7 @@ def make_people(
     device[rng.random(n) >= 0.75] = None
     sources = rng.random((n, len(SOURCES))) < np.array(SOURCE_P)
     lonely = ~sources.any(axis=1)
-    sources[
-        lonely, rng.choice(len(SOURCES), size=int(lonely.sum()), p=np.array(SOURCE_P) / sum(SOURCE_P))
-    ] = True
+    sources[lonely, rng.choice(len(SOURCES), size=int(lonely.sum()), p=np.array(SOURCE_P) / sum(SOURCE_P))] = True
     return {
         "pid": pid,
         "household": pid[head],
@@ -324,7 +314,7 @@ def make_people(
         "birth": birth,
         "email": email,
         "old_email": old_email,
-        "mobile": np.where(rng.random(n) < 0.9, _nsn(rng, country, "mobile"), None),
+        "mobile": np.where(rng.random(n) < 0.9, _nsn(rng, country, "mobile"), NONE),
         "landline": np.repeat(landline, sizes),
         "street": street,
         "city": city,

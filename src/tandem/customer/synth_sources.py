@@ -82,19 +82,17 @@ def _crm(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column) -> 
     first, last = p["first"][idx].copy(), p["last"][idx].copy()
     maiden = flaws.present(p["maiden"][idx]) & (rng.random(n) < 0.5)
     last[maiden] = p["maiden"][idx][maiden]
-    (
-        flaws.nicknames(rng, first, 0.10),
-        flaws.typos(rng, first, 0.03),
-        flaws.typos(rng, last, 0.03),
-        flaws.blank(rng, first, 0.02),
-    )
-    email = np.where(
-        flaws.present(p["old_email"][idx]) & (rng.random(n) < 0.5), p["old_email"][idx], p["email"][idx]
-    )
+    flaws.nicknames(rng, first, 0.10)
+    flaws.typos(rng, first, 0.03)
+    flaws.typos(rng, last, 0.03)
+    flaws.blank(rng, first, 0.02)
+    email = np.where(flaws.present(p["old_email"][idx]) & (rng.random(n) < 0.5), p["old_email"][idx], p["email"][idx])
     flaws.apply(email, flaws.some(rng, n, 0.05), lambda e: e[0].upper() + e[1:])
-    flaws.blank(rng, email, 0.12), flaws.junk(rng, email, 0.004, JUNK_EMAILS)
+    flaws.blank(rng, email, 0.12)
+    flaws.junk(rng, email, 0.004, JUNK_EMAILS)
     tel = flaws.phones(rng, p, idx, ("national", "intl"), (0.8, 0.2), landline_rate=0.4)
-    flaws.blank(rng, tel, 0.15), flaws.junk(rng, tel, 0.003, JUNK_PHONES)
+    flaws.blank(rng, tel, 0.15)
+    flaws.junk(rng, tel, 0.003, JUNK_PHONES)
     country = p["country"][idx]
     dob = np.where(country == "DE", flaws.dates(p["birth"][idx], "dmy."), flaws.dates(p["birth"][idx], "dmy"))
     excel = flaws.some(rng, n, 0.01)
@@ -134,21 +132,24 @@ def _crm(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column) -> 
 def _ecommerce(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column) -> pa.Table:
     n = len(idx)
     first, last = p["first"][idx].copy(), p["last"][idx].copy()
-    flaws.typos(rng, first, 0.02), flaws.typos(rng, last, 0.02)
+    flaws.typos(rng, first, 0.02)
+    flaws.typos(rng, last, 0.02)
     email = p["email"][idx].copy()
     gmail = np.flatnonzero([e is not None and e.endswith("@gmail.com") for e in email])
     for i in gmail[rng.random(len(gmail)) < 0.1]:
         local, _, dom = email[i].partition("@")
         email[i] = f"{local}+shop@{dom}" if i % 2 else f"{local[:2]}.{local[2:]}@{dom}".replace("..", ".")
     flaws.apply(email, flaws.some(rng, n, 0.03), str.upper)
-    flaws.blank(rng, email, 0.04), flaws.junk(rng, email, 0.003, JUNK_EMAILS)
+    flaws.blank(rng, email, 0.04)
+    flaws.junk(rng, email, 0.003, JUNK_EMAILS)
     tel = flaws.phones(rng, p, idx, ("e164", "intl"), (0.75, 0.25))
     flaws.blank(rng, tel, 0.2)
     birth = p["birth"][idx].astype("datetime64[D]").copy()
     birth[rng.random(n) < 0.6] = np.datetime64("NaT")
     street, postal = flaws.address(rng, p, idx, 0.2)
     device = p["device"][idx].copy()
-    flaws.blank(rng, device, 0.2), flaws.junk(rng, device, 0.002, ("00000000-0000-0000-0000-000000000000",))
+    flaws.blank(rng, device, 0.2)
+    flaws.junk(rng, device, 0.002, ("00000000-0000-0000-0000-000000000000",))
     return pa.table(
         {
             "customer_id": pa.array(keys, pa.string()),
@@ -172,7 +173,8 @@ def _ecommerce(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Colum
 def _loyalty(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column) -> pa.Table:
     n = len(idx)
     first, last = p["first"][idx].copy(), p["last"][idx].copy()
-    flaws.nicknames(rng, first, 0.2), flaws.typos(rng, last, 0.02)
+    flaws.nicknames(rng, first, 0.2)
+    flaws.typos(rng, last, 0.02)
     order = rng.random(n)
     full = np.array(
         [
@@ -182,7 +184,8 @@ def _loyalty(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column)
         dtype=object,
     )
     email = p["email"][idx].copy()
-    flaws.blank(rng, email, 0.3), flaws.junk(rng, email, 0.003, JUNK_EMAILS)
+    flaws.blank(rng, email, 0.3)
+    flaws.junk(rng, email, 0.003, JUNK_EMAILS)
     tel = flaws.phones(rng, p, idx, ("intl", "00", "national"), (0.5, 0.2, 0.3))
     flaws.blank(rng, tel, 0.15)
     birth = p["birth"][idx]
@@ -206,9 +209,7 @@ def _loyalty(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column)
             "birthday": pa.array(bday, pa.string()),
             "postcode": pa.array(p["postal"][idx], pa.string()),
             "country": pa.array([_ALPHA3[c] for c in p["country"][idx]], pa.string()),
-            "tier": pa.array(
-                rng.choice(["bronze", "silver", "gold"], size=n, p=(0.6, 0.3, 0.1)), pa.string()
-            ),
+            "tier": pa.array(rng.choice(["bronze", "silver", "gold"], size=n, p=(0.6, 0.3, 0.1)), pa.string()),
             "points": pa.array(rng.integers(0, 20_000, n)),
             "enrolled_on": pa.array(flaws.stamp(rng, n, "2017-01-01", "2025-06-30", "date"), pa.string()),
             "updated_at": pa.array(flaws.stamp(rng, n, "2025-01-01", "2025-12-31", "iso"), pa.string()),
@@ -222,12 +223,11 @@ def _loyalty(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column)
 def _newsletter(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Column) -> pa.Table:
     n = len(idx)
     first, last = p["first"][idx].copy(), p["last"][idx].copy()
-    flaws.nicknames(rng, first, 0.15), flaws.typos(rng, first, 0.02)
+    flaws.nicknames(rng, first, 0.15)
+    flaws.typos(rng, first, 0.02)
     flaws.apply(first, flaws.some(rng, n, 0.05), lambda f: f[0])
     flaws.apply(last, flaws.some(rng, n, 0.1), str.lower)
-    email = np.where(
-        flaws.present(p["old_email"][idx]) & (rng.random(n) < 0.5), p["old_email"][idx], p["email"][idx]
-    )
+    email = np.where(flaws.present(p["old_email"][idx]) & (rng.random(n) < 0.5), p["old_email"][idx], p["email"][idx])
     flaws.apply(email, flaws.some(rng, n, 0.01), flaws.domain_typo)
     flaws.junk(rng, email, 0.01, JUNK_EMAILS)
     flaws.blank(rng, email, 0.01)
@@ -246,9 +246,9 @@ def _newsletter(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Colu
             "Opt-in Date": flaws.dates(
                 np.datetime64("2020-01-01") + rng.integers(0, 2000, n).astype("timedelta64[D]"), "mdy"
             ),
-            "Source Campaign": rng.choice(
-                ["spring_promo", "partner_blog", "giveaway", "footer"], size=n
-            ).astype(object),
+            "Source Campaign": rng.choice(["spring_promo", "partner_blog", "giveaway", "footer"], size=n).astype(
+                object
+            ),
             "Subscriber ID": keys,
         }
     )
@@ -271,10 +271,9 @@ def _enrichment(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Colu
     email = np.array([e.lower() if e else None for e in p["email"][idx]], dtype=object)
     flaws.blank(rng, email, 0.5)
     tel = flaws.phones(rng, p, idx, ("digits",), (1.0,), landline_rate=0.5)
-    flaws.blank(rng, tel, 0.3), flaws.junk(rng, tel, 0.005, JUNK_PHONES)
-    dob = np.where(
-        rng.random(n) < 0.93, flaws.dates(p["birth"][idx], "ymd"), flaws.dates(p["birth"][idx], "excel")
-    )
+    flaws.blank(rng, tel, 0.3)
+    flaws.junk(rng, tel, 0.005, JUNK_PHONES)
+    dob = np.where(rng.random(n) < 0.93, flaws.dates(p["birth"][idx], "ymd"), flaws.dates(p["birth"][idx], "excel"))
     flaws.blank(rng, dob, 0.35)
     street, postal = flaws.address(rng, p, idx, 0.6)
     return pa.table(
@@ -288,12 +287,8 @@ def _enrichment(p: People, idx: np.ndarray, rng: np.random.Generator, keys: Colu
             "CITY": [ascii_fold(c).upper() for c in p["city"][idx]],
             "POSTAL_CODE": postal,
             "COUNTRY_CODE": [_ALPHA3[c] for c in p["country"][idx]],
-            "AGE_BAND": rng.choice(["18-24", "25-34", "35-44", "45-54", "55-64", "65+"], size=n).astype(
-                object
-            ),
-            "HOUSEHOLD_INCOME_BAND": rng.choice(["<25k", "25-50k", "50-100k", "100k+"], size=n).astype(
-                object
-            ),
+            "AGE_BAND": rng.choice(["18-24", "25-34", "35-44", "45-54", "55-64", "65+"], size=n).astype(object),
+            "HOUSEHOLD_INCOME_BAND": rng.choice(["<25k", "25-50k", "50-100k", "100k+"], size=n).astype(object),
             "INTERESTS": _interests(rng, n),
             "LAST_VERIFIED": flaws.stamp(rng, n, "2023-01-01", "2025-12-31", "date"),
         }

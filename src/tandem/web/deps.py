@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,11 +15,28 @@ from tandem.db import transaction
 from tandem.errors import DomainError, Forbidden, Unauthenticated
 from tandem.workspace import auth
 from tandem.workspace import service as workspace
-from tandem.workspace.models import Person
+from tandem.workspace.models import Person, Role, Side
 
 SESSION_COOKIE = "tandem_session"
 LOGIN_CSRF_COOKIE = "tandem_login_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What pages show of the signed-in person: a plain copy, readable even after a rollback
+    (which expires every ORM object, so an error page could not read ``Person`` any more)."""
+
+    id: int
+    name: str
+    handle: str
+    email: str
+    side: Side
+    role: Role
+
+    @classmethod
+    def of(cls, person: Person) -> Viewer:
+        return cls(person.id, person.name, person.handle, person.email, person.side, person.role)
 
 
 class LoginRequired(DomainError):
@@ -61,7 +79,7 @@ def _page_person(
         raise Unauthenticated("Your session has expired or was closed. Sign in again.")
     person, web = found
     request.state.csrf_token = web.csrf_token
-    request.state.person = person
+    request.state.person = Viewer.of(person)
     request.state.unread = activity.unread_count(session, person)
     if request.method not in SAFE_METHODS:
         _check_csrf(request, web.csrf_token)
@@ -80,7 +98,7 @@ def _api_person(request: Request, session: SessionDep, settings: SettingsDep) ->
         person = workspace.person_for_token(session, header[7:].strip())
         if person is None:
             raise Unauthenticated("The API token is unknown or revoked.")
-        request.state.person = person
+        request.state.person = Viewer.of(person)
         return person
     # A signed-in browser may call the API too; writes then need the CSRF header.
     token = request.cookies.get(SESSION_COOKIE)
@@ -92,7 +110,7 @@ def _api_person(request: Request, session: SessionDep, settings: SettingsDep) ->
         sent = request.headers.get("x-csrf-token", "")
         if not auth.same(sent, web.csrf_token):
             raise Forbidden("Cookie-authenticated API writes need the X-CSRF-Token header.")
-    request.state.person = person
+    request.state.person = Viewer.of(person)
     return person
 
 

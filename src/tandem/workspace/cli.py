@@ -39,7 +39,8 @@ def list_(all_: bool = typer.Option(False, "--all", help="Include deactivated pe
         people = service.list_people(session, include_inactive=all_)
     table = Table("id", "name", "handle", "email", "side", "role", "active")
     for p in people:
-        table.add_row(str(p.id), p.name, f"@{p.handle}", p.email, str(p.side), str(p.role), "yes" if p.is_active else "no")
+        active = "yes" if p.is_active else "no"
+        table.add_row(str(p.id), p.name, f"@{p.handle}", p.email, str(p.side), str(p.role), active)
     console.print(table)
 
 

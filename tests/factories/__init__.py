@@ -1,0 +1,1 @@
+"""Plain builder functions for tests, one module per domain."""
