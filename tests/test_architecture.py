@@ -64,7 +64,8 @@ def test_no_inline_script_or_style_attribute_in_templates():
     for folder in _template_dirs():
         for path in folder.glob("**/*.html"):
             text = path.read_text()
-            assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), f"inline <script> in {path}"
+            assert not re.search(r'<script(?![^>]*\b(src=|type="application/json"))[^>]*>', text), \
+                f"inline <script> in {path}"
             assert " style=" not in text and "javascript:" not in text, f"inline style or js: URL in {path}"
             assert not re.search(r"\son[a-z]+=", text), f"inline event handler in {path}"
 

@@ -26,6 +26,10 @@ from tandem.agenda import views as agenda_views
 from tandem.config import Settings, get_settings
 from tandem.db import make_engine
 from tandem.errors import DomainError
+from tandem.portfolio import api as portfolio_api
+from tandem.portfolio import views as portfolio_views
+from tandem.pulse import api as pulse_api
+from tandem.pulse import views as pulse_views
 from tandem.web import health
 from tandem.web.deps import LoginRequired
 from tandem.web.security import SecurityHeaders
@@ -45,6 +49,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     health.router, home.router, workspace_views.router, workspace_api.router, activity_views.router,
     activity_api.router, agenda_views.router, agenda_priority_views.router, agenda_plan_views.router,
     agenda_api.router, agenda_plan_api.router,
+    portfolio_views.router, portfolio_api.router,
+    pulse_views.router, pulse_api.router,
 )
 
 

@@ -8,6 +8,8 @@ from rich.table import Table
 from tandem import __version__, migrate
 from tandem.agenda import cli as agenda_cli
 from tandem.cli_support import as_operator, console, engine, friendly, settings
+from tandem.portfolio import cli as portfolio_cli
+from tandem.pulse import cli as pulse_cli
 from tandem.workspace import cli as users_cli
 from tandem.workspace import service as workspace
 from tandem.workspace.models import Role, Side
@@ -18,6 +20,8 @@ db_app = typer.Typer(help="The operational database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_cli.app, name="users")
 app.add_typer(agenda_cli.app, name="agenda")
+app.add_typer(portfolio_cli.app, name="portfolio")
+app.add_typer(pulse_cli.app, name="pulse")
 
 
 @app.callback()

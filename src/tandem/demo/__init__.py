@@ -13,10 +13,10 @@ from rich.progress import Progress
 from sqlalchemy.engine import Engine
 
 from tandem.db import transaction
-from tandem.demo import agenda, people
+from tandem.demo import agenda, people, portfolio, pulse
 from tandem.workspace.models import Person
 
-STEPS = [("people", people.build), ("agenda", agenda.build)]
+STEPS = [("people", people.build), ("agenda", agenda.build), ("portfolio", portfolio.build), ("pulse", pulse.build)]
 
 
 @dataclass

@@ -13,7 +13,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 FLASH_COOKIE = "tandem_flash"
-TEMPLATE_PACKAGES = ("tandem.web", "tandem.workspace", "tandem.activity", "tandem.agenda")
+TEMPLATE_PACKAGES = (
+    "tandem.web", "tandem.workspace", "tandem.activity", "tandem.agenda", "tandem.portfolio", "tandem.pulse",
+)
 
 
 def build_templates(nav: list[tuple[str, str]]) -> Jinja2Templates:

@@ -78,6 +78,10 @@ POLICY: dict[str, Rule] = {
     "decision.record": Rule("leads and admins", at_least(Role.lead)),
     # activity
     "notification.read": Rule("the person themselves", self_or_admin),
+    # portfolio
+
+    # pulse
+
 }
 
 

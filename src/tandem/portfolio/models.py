@@ -1,0 +1,3 @@
+"""Portfolio tables."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Pulse tables."""
+
+from __future__ import annotations
