@@ -85,8 +85,8 @@ def mark_read(session: SessionDep, me: CurrentPerson) -> Response:
 @router.get("/digest", name="activity.digest")
 def digest(request: Request, session: SessionDep, me: CurrentPerson, week: dt.date | None = None) -> HTMLResponse:
     today = dt.date.today()
-    start = week or today
-    start = start - dt.timedelta(days=start.weekday())
+    # The default is the seven days up to today, so the digest is never an empty "new week".
+    start = week or today - dt.timedelta(days=6)
     data = service.digest(session, me, week_start=start)
     return render(request, "activity/digest.html", digest=data,
                   previous=start - dt.timedelta(days=7), next=start + dt.timedelta(days=7),

@@ -73,6 +73,7 @@ def close_cycle(session: Session, actor: Person, *, cycle_id: int, review: str,
     cycle = get_cycle(session, cycle_id)
     if cycle.state is CycleState.closed:
         raise Conflict(f"Cycle “{cycle.name}” is already closed.")
+    target = None
     if move_to_cycle_id is not None:
         target = get_cycle(session, move_to_cycle_id)
         if target.id == cycle.id or target.state is CycleState.closed:
@@ -86,7 +87,7 @@ def close_cycle(session: Session, actor: Person, *, cycle_id: int, review: str,
             task.cycle_id = move_to_cycle_id
     cycle.state, cycle.review, cycle.closed_at = CycleState.closed, review.strip(), utcnow()
     cycle.outcome = {"done": done, "moved": moved}
-    where = f"to cycle #{move_to_cycle_id}" if move_to_cycle_id else "to the backlog"
+    where = f"to “{target.name}”" if target else "to the backlog"
     activity.record(session, actor, module="agenda", verb="closed", object_type="cycle", object_id=cycle.id,
                     summary=f"closed cycle “{cycle.name}”: {len(done)} done, {len(moved)} moved {where}",
                     link=f"/agenda/cycles/{cycle.id}")
