@@ -16,3 +16,10 @@ def ping(warehouse: Path) -> dict[str, str]:
     with duckdb.connect(":memory:") as con:
         row = con.execute("select version()").fetchone()
     return {"engine": "duckdb", "version": str(row[0]) if row else "?", "path": str(warehouse)}
+
+
+def reader() -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory connection for reading warehouse files; callers close it (``with``)."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET threads = 2")
+    return con

@@ -1,0 +1,81 @@
+"""The engine adapter for the customer pipeline: the rules build SQL and arrays, an engine runs them.
+
+DuckDB (in process) is the default. The base class keeps everything the rules need; a backend
+fills in only how to execute a statement, fetch a result and read/write Parquet (cf. Splink's
+database API), so a Spark engine can take over without touching the rules.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+
+class Engine(ABC):
+    name = "abstract"
+
+    @abstractmethod
+    def execute(self, sql: str, params: list[object] | None = None) -> None: ...
+
+    @abstractmethod
+    def fetch(self, sql: str, params: list[object] | None = None) -> pa.Table: ...
+
+    @abstractmethod
+    def register(self, name: str, table: pa.Table) -> None: ...
+
+    @abstractmethod
+    def write_parquet(self, sql: str, path: Path) -> None: ...
+
+    def create(self, name: str, sql: str) -> None:
+        self.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def view(self, name: str, sql: str) -> None:
+        self.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
+    def scalar(self, sql: str, params: list[object] | None = None) -> object:
+        table = self.fetch(sql, params)
+        return table.column(0)[0].as_py() if table.num_rows else None
+
+    def close(self) -> None:  # noqa: B027 (optional hook)
+        pass
+
+
+class DuckEngine(Engine):
+    """DuckDB in process. Every result is read whole (DuckDB 2.0 refuses a statement after a
+    partly read one on the same connection)."""
+
+    name = "duckdb"
+
+    def __init__(self, *, memory_limit: str | None = None, threads: int | None = None,
+                 temp_dir: Path | None = None) -> None:
+        self.con = duckdb.connect(":memory:")
+        self.con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if temp_dir:
+            temp_dir.mkdir(parents=True, exist_ok=True)
+            self.con.execute("SET temp_directory = ?", [str(temp_dir)])
+        self.con.execute("SET preserve_insertion_order = false")
+
+    def execute(self, sql: str, params: list[object] | None = None) -> None:
+        self.con.execute(sql, params or [])
+
+    def fetch(self, sql: str, params: list[object] | None = None) -> pa.Table:
+        return self.con.sql(sql, params=params).to_arrow_table() if params else self.con.sql(sql).to_arrow_table()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self.con.register(name, table)
+
+    def write_parquet(self, sql: str, path: Path) -> None:
+        self.con.execute(f"COPY ({sql}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

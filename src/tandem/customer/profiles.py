@@ -1,0 +1,108 @@
+"""Reading the single customer view: search profiles, open one profile with everything behind it.
+
+Reads the current warehouse version with DuckDB; never blocks a running resolution (it writes a
+new version beside this one). Pure reads, so no permission beyond being signed in is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tandem.analytics import duck
+from tandem.customer import normalize as norm
+from tandem.errors import NotFound, RuleViolation
+
+SEARCH_LIMIT = 50
+
+
+@dataclass
+class Profile:
+    golden: dict[str, Any]
+    records: list[dict[str, Any]] = field(default_factory=list)
+    identifiers: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _file(version: Path | None, name: str) -> str:
+    if version is None:
+        raise NotFound("There is no customer view yet: ingest a source and run identity resolution.")
+    return str(version / f"{name}.parquet").replace("'", "''")
+
+
+def search(version: Path | None, query: str, *, region: str = "US", limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
+    """Profiles by customer id, email, phone or name (what the box on the page accepts)."""
+    q = " ".join((query or "").split())
+    if len(q) < 2:
+        raise RuleViolation("Type at least two characters: an email, a phone number, a name or a customer id.",
+                            field="q")
+    profiles, identifiers = _file(version, "profiles"), _file(version, "identifiers")
+    with duck.reader() as con:
+        if q.upper().startswith("C") and q[1:].isdigit():
+            where, params = "customer_id = ?", [q.upper()]
+        elif "@" in q:
+            email = norm.normalize_email(q)
+            if not email.ok:
+                return []
+            where = f"customer_id IN (SELECT customer_id FROM read_parquet('{identifiers}') WHERE kind = 'email' AND value = ?)"
+            params = [norm.email_match_key(email.value)]  # type: ignore[arg-type]
+        elif sum(c.isdigit() for c in q) >= 6:
+            phone = norm.normalize_phone(q, region, strict=False)
+            if not phone.ok:
+                return []
+            where = f"customer_id IN (SELECT customer_id FROM read_parquet('{identifiers}') WHERE kind = 'phone' AND value = ?)"
+            params = [phone.value]  # type: ignore[list-item]
+        else:
+            words = [norm.name_match_key(w) for w in q.split()]
+            where = " AND ".join(["(strip_accents(lower(first_name)) = ? OR strip_accents(lower(last_name)) = ?)"]
+                                 * len(words))
+            params = [w for w in words for _ in (0, 1)]
+        rows = con.execute(f"SELECT * FROM read_parquet('{profiles}') WHERE {where} ORDER BY records DESC, "
+                           f"customer_id LIMIT {int(limit)}", params).fetchall()
+        cols = [d[0] for d in con.description]  # type: ignore[union-attr]
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def get_profile(version: Path | None, customer_id: str, *, events_limit: int = 100) -> Profile:
+    golden = _rows(version, "profiles", "customer_id = ?", [customer_id])
+    if not golden:
+        raise NotFound(f"No customer with id {customer_id} in the current view.")
+    profile = Profile(golden=golden[0])
+    profile.records = _rows(version, "records", "customer_id = ?", [customer_id], order="priority, source")
+    profile.identifiers = _rows(version, "identifiers", "customer_id = ?", [customer_id], order="kind, value")
+    profile.links = _rows(version, "edges", "customer_id = ?", [customer_id], order="kind, weight DESC NULLS LAST")
+    if version is not None and (version / "events.parquet").exists():
+        profile.events = _rows(version, "events", "customer_id = ?", [customer_id], order="occurred_at DESC",
+                               limit=events_limit)
+    profile.changes = _rows(version, "changes", "customer_id = ? OR previous_id = ?", [customer_id, customer_id])
+    return profile
+
+
+def _rows(version: Path | None, name: str, where: str, params: list[object], *, order: str = "1",
+          limit: int = 10_000) -> list[dict[str, Any]]:
+    path = _file(version, name)
+    with duck.reader() as con:
+        rows = con.execute(f"SELECT * FROM read_parquet('{path}') WHERE {where} ORDER BY {order} LIMIT {int(limit)}",
+                           params).fetchall()
+        cols = [d[0] for d in con.description]  # type: ignore[union-attr]
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def export_links(version: Path | None, target: Path) -> int:
+    """Write source, record_key, customer_id for every loaded record (Parquet or CSV by suffix)."""
+    links = _file(version, "links")
+    suffix = target.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise RuleViolation(f"Export to a .parquet or .csv file, not '{suffix or target.name}'.", field="path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fmt = "parquet" if suffix == ".parquet" else "csv, HEADER true"
+    tmp = target.with_name(f".{target.name}.tmp")
+    with duck.reader() as con:
+        con.execute(f"COPY (SELECT source, record_key, customer_id FROM read_parquet('{links}') ORDER BY source, "
+                    f"record_key) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
+        count = con.execute(f"SELECT count(*) FROM read_parquet('{links}')").fetchone()
+    tmp.replace(target)
+    return int(count[0]) if count else 0

@@ -1,0 +1,130 @@
+"""Resolution use cases: run identity resolution into a new warehouse version, clerical review,
+and the link rules the steward's decisions become. No HTTP, no commits.
+
+Only one resolution runs at a time per workspace (a file lock in the warehouse); the warehouse
+switches versions atomically, so pages and answers keep reading the previous version until the
+new one is complete, and a failed or killed run leaves it serving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tandem.activity import service as activity
+from tandem.config import Settings
+from tandem.customer import pipeline
+from tandem.customer.engine import DuckEngine, Engine
+from tandem.customer.matching import MatchConfig
+from tandem.customer.models import ResolutionRun, ReviewPair, ReviewStatus, RunStatus, Source
+from tandem.customer.warehouse import Warehouse
+from tandem.db import utcnow
+from tandem.errors import Conflict, NotFound, RuleViolation
+from tandem.workspace.models import Person
+from tandem.workspace.policy import authorize
+
+KEEP_VERSIONS = 5
+
+
+@contextmanager
+def _exclusive(wh: Warehouse) -> Iterator[None]:
+    wh.root.mkdir(parents=True, exist_ok=True)
+    with open(wh.root / ".resolve.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Conflict("Another identity resolution is running; try again when it has finished.") from None
+        yield
+
+
+def warehouse(settings: Settings) -> Warehouse:
+    return Warehouse(settings.warehouse_path)
+
+
+def resolve(session: Session, actor: Person, settings: Settings, *, config: MatchConfig | None = None,
+            progress: pipeline.Progress | None = None, engine: Engine | None = None) -> ResolutionRun:
+    """Resolve every loaded record into profiles and publish the result as the current version."""
+    authorize(actor, "customer.resolve")
+    wh = warehouse(settings)
+    if not wh.has_staging("records"):
+        raise RuleViolation("No customer records are loaded yet: ingest a source first.")
+    cfg = config or MatchConfig()
+    priorities = dict(session.execute(sa.select(Source.name, Source.priority)).all())
+    rules = pipeline.RunInput(priorities=priorities, must_link=_decided(session, ReviewStatus.confirmed),
+                              cannot_link=_decided(session, ReviewStatus.rejected))
+    run = ResolutionRun(mode="full", status=RunStatus.running, started_by_id=actor.id)
+    session.add(run)
+    session.flush()
+    previous = wh.current_dir()
+    next_id = int(wh.manifest().get("stats", {}).get("next_id", 1)) if previous else 1
+    own_engine = engine is None
+    eng = engine or DuckEngine(temp_dir=wh.root / ".tmp")
+    try:
+        with _exclusive(wh), wh.new_version() as (name, tmp):
+            result = pipeline.run_full(eng, wh, cfg, rules, tmp, previous=previous, next_id=next_id,
+                                       progress=progress)
+            wh.publish(name, tmp, {"version": name, "mode": "full", "stats": result.stats,
+                                   "timings": result.timings, "config": cfg.__dict__}, keep=KEEP_VERSIONS)
+    finally:
+        if own_engine:
+            eng.close()
+    _sync_review(session, result.review)
+    run.version, run.status, run.finished_at = name, RunStatus.loaded, utcnow()
+    run.stats = {k: v for k, v in result.stats.items() if k != "weights"} | {"timings": result.timings}
+    s = result.stats
+    activity.record(session, actor, module="customer", verb="resolved", object_type="resolution",
+                    object_id=run.id, summary=f"resolved {s['records']:,} records into {s['profiles']:,} profiles "
+                    f"(version {name}, {s['review_pairs']} pairs for review)", link="/customers")
+    return run
+
+
+def _decided(session: Session, status: ReviewStatus) -> list[tuple[str, str]]:
+    rows = session.execute(sa.select(ReviewPair.left_ref, ReviewPair.right_ref).where(ReviewPair.status == status))
+    return [(a, b) for a, b in rows]
+
+
+def _sync_review(session: Session, pairs: list[dict[str, object]]) -> None:
+    """Pending pairs are replaced by this run's; decided pairs stay (they are rules now)."""
+    session.execute(sa.delete(ReviewPair).where(ReviewPair.status == ReviewStatus.pending))
+    decided = set(session.execute(sa.select(ReviewPair.left_ref, ReviewPair.right_ref)))
+    for p in pairs:
+        key = (str(p["left_ref"]), str(p["right_ref"]))
+        if key not in decided:
+            session.add(ReviewPair(left_ref=key[0], right_ref=key[1], weight=float(p["weight"]),  # type: ignore[arg-type]
+                                   detail={"agreed": list(p.get("agreed") or [])}))  # type: ignore[call-overload]
+    session.flush()
+
+
+def list_review(session: Session, *, status: ReviewStatus = ReviewStatus.pending, limit: int = 100) -> list[ReviewPair]:
+    return list(session.scalars(sa.select(ReviewPair).where(ReviewPair.status == status)
+                                .order_by(ReviewPair.weight.desc()).limit(limit)))
+
+
+def decide_pair(session: Session, actor: Person, *, pair_id: int, same_person: bool) -> ReviewPair:
+    """The steward's call on a pair: it becomes a must-link or cannot-link rule for the next run."""
+    authorize(actor, "customer.review")
+    pair = session.get(ReviewPair, pair_id)
+    if pair is None:
+        raise NotFound(f"No review pair with id {pair_id}.")
+    if pair.status is not ReviewStatus.pending:
+        raise Conflict(f"This pair was already {pair.status}.")
+    pair.status = ReviewStatus.confirmed if same_person else ReviewStatus.rejected
+    pair.decided_by_id, pair.decided_at = actor.id, utcnow()
+    activity.record(session, actor, module="customer", verb="reviewed", object_type="review_pair",
+                    object_id=pair.id, summary=("confirmed a suspected duplicate" if same_person
+                                                else "kept two suspected duplicates apart")
+                    + "; the next resolution applies it", link="/customers/review")
+    return pair
+
+
+def list_runs(session: Session, *, limit: int = 30) -> list[ResolutionRun]:
+    return list(session.scalars(sa.select(ResolutionRun).order_by(ResolutionRun.id.desc()).limit(limit)))
+
+
+def version_path(settings: Settings) -> Path | None:
+    return warehouse(settings).current_dir()

@@ -1,0 +1,130 @@
+"""The customer warehouse on disk: staging files per ingestion run, and resolution versions.
+
+Layout under ``TANDEM_HOME/warehouse``::
+
+    staging/records/<source>/run-<id>.parquet   normalised people records, one file per ingestion run
+    staging/events/<source>/run-<id>.parquet    normalised events
+    quarantine/run-<id>.parquet                 refused rows with line number and reason
+    versions/v<NNNNNN>/*.parquet + manifest.json  one identity-resolution output each
+    CURRENT                                     the name of the version readers use
+
+Every file is written under a temporary name and renamed into place (atomic on POSIX), and
+CURRENT is switched the same way, so a reader sees the old version or the new one, never half
+of either, and a crash leaves the previous version serving. No business rules here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+VERSION_PREFIX = "v"
+
+
+class Warehouse:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # staging ---------------------------------------------------------------------------------
+    def staging_file(self, content: str, source: str, run_id: int) -> Path:
+        return self.root / "staging" / content / _safe(source) / f"run-{run_id}.parquet"
+
+    def staging_glob(self, content: str) -> str:
+        return str(self.root / "staging" / content / "*" / "*.parquet")
+
+    def has_staging(self, content: str) -> bool:
+        return any((self.root / "staging" / content).glob("*/*.parquet"))
+
+    def quarantine_file(self, run_id: int) -> Path:
+        return self.root / "quarantine" / f"run-{run_id}.parquet"
+
+    # versions --------------------------------------------------------------------------------
+    @property
+    def versions_dir(self) -> Path:
+        return self.root / "versions"
+
+    def current(self) -> str | None:
+        pointer = self.root / "CURRENT"
+        if not pointer.exists():
+            return None
+        name = pointer.read_text().strip()
+        return name if (self.versions_dir / name / "manifest.json").exists() else None
+
+    def current_dir(self) -> Path | None:
+        name = self.current()
+        return self.versions_dir / name if name else None
+
+    def versions(self) -> list[str]:
+        if not self.versions_dir.exists():
+            return []
+        return sorted(p.name for p in self.versions_dir.iterdir()
+                      if p.name.startswith(VERSION_PREFIX) and (p / "manifest.json").exists())
+
+    def next_version(self) -> str:
+        existing = [int(v[1:]) for v in self.versions()] + [
+            int(p.name[1:]) for p in self.versions_dir.glob(f"{VERSION_PREFIX}*") if p.name[1:].isdigit()
+        ] if self.versions_dir.exists() else []
+        return f"{VERSION_PREFIX}{(max(existing) + 1 if existing else 1):06d}"
+
+    def manifest(self, name: str | None = None) -> dict[str, Any]:
+        name = name or self.current()
+        if not name:
+            return {}
+        return dict(json.loads((self.versions_dir / name / "manifest.json").read_text()))
+
+    @contextmanager
+    def new_version(self) -> Iterator[tuple[str, Path]]:
+        """A folder to write a version into; it becomes visible only when ``publish`` is called."""
+        name = self.next_version()
+        tmp = self.versions_dir / f".tmp-{name}-{os.getpid()}"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        try:
+            yield name, tmp
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def publish(self, name: str, tmp: Path, manifest: dict[str, Any], *, keep: int) -> None:
+        """Seal the version (manifest last), switch CURRENT to it, then prune old versions."""
+        atomic_write_text(tmp / "manifest.json", json.dumps(manifest, default=str, indent=1))
+        os.replace(tmp, self.versions_dir / name)
+        atomic_write_text(self.root / "CURRENT", name)
+        self.prune(keep=keep)
+
+    def prune(self, *, keep: int) -> list[str]:
+        versions = self.versions()
+        current = self.current()
+        doomed = [v for v in versions[:-keep] if v != current] if keep > 0 else []
+        for name in doomed:
+            shutil.rmtree(self.versions_dir / name, ignore_errors=True)
+        for leftover in self.versions_dir.glob(".tmp-*"):  # from a crashed run
+            shutil.rmtree(leftover, ignore_errors=True)
+        return doomed
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_target(path: Path) -> Path:
+    """A temporary sibling of ``path`` to write to before ``os.replace(tmp, path)``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "source"

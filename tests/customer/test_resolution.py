@@ -1,0 +1,168 @@
+"""Identity resolution on crafted cases a data steward would check by hand."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from factories.staging import person as rec
+from factories.staging import stage, stage_events
+from factories.workspace import person
+from tandem.customer import resolution
+from tandem.customer.matching import MatchConfig
+from tandem.customer.models import ReviewPair, ReviewStatus
+from tandem.customer.warehouse import Warehouse
+from tandem.errors import Forbidden, RuleViolation
+from tandem.workspace.models import Role, Side
+
+
+@pytest.fixture
+def wh(settings):
+    return Warehouse(settings.warehouse_path)
+
+
+@pytest.fixture
+def engineer(session):
+    return person(session, side=Side.technology, role=Role.member)
+
+
+def q(sql, params=()):
+    with duckdb.connect() as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def customer_of(wh, source, key):
+    path = wh.current_dir() / "links.parquet"
+    rows = q(f"SELECT customer_id FROM read_parquet('{path}') WHERE source = ? AND record_key = ?", [source, key])
+    return rows[0][0] if rows else None
+
+
+def background(wh, n=60):
+    """Unrelated people, so that training has random pairs and identifier links to learn from."""
+    names = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sophia", "Lucas", "Mia", "Mateo", "Isla", "Leo"]
+    lasts = ["Garcia", "Nguyen", "Okafor", "Kowalski", "Rossi", "Dubois", "Tanaka", "Silva", "Berg", "Novak"]
+    a, b = [], []
+    for i in range(n):
+        first, last = names[i % 12], lasts[(i * 7) % 10]
+        birth = f"19{50 + i % 45}-{1 + i % 12:02d}-{1 + i % 27:02d}"
+        a.append(rec(f"A{i}", first, last, email=f"{first}.{last}{i}@example.org", birth=birth, postal=f"{10000 + i}"))
+        b.append(rec(f"B{i}", first, last, email=f"{first}.{last}{i}@example.org", birth=birth, postal=f"{10000 + i}"))
+    stage(wh, "bg_a", a)
+    stage(wh, "bg_b", b)
+
+
+class TestResolve:
+    def test_typos_and_nicknames_merge_without_a_shared_identifier(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [rec("c1", "Jonathan", "Whitfield", birth="1980-01-02", postal="94110", street="12 elm st")])
+        stage(wh, "loyalty", [rec("l1", "Jonathon", "Whitfeld", birth="1980-01-02", postal="94110", street="12 elm st")])
+        stage(wh, "web", [rec("w1", "Bob", "Quintero", email="bq@example.com", birth="1975-05-05", postal="10001"),
+                          rec("w2", "Alice", "Lin", email="al@example.com")])
+        stage(wh, "shop", [rec("s1", "Robert", "Quintero", email="bq@example.com", birth="1975-05-05")])
+        resolution.resolve(session, engineer, settings)
+        assert customer_of(wh, "crm", "c1") == customer_of(wh, "loyalty", "l1")
+        assert customer_of(wh, "web", "w1") == customer_of(wh, "shop", "s1")  # bob = robert, shared email
+        assert customer_of(wh, "web", "w2") != customer_of(wh, "web", "w1")
+
+    def test_junk_identifiers_never_merge(self, session, settings, wh, engineer):
+        background(wh)
+        junk = [rec(f"j{i}", f"Name{i}", f"Surname{i}", email="test@test.com", phone="+15555550100")
+                for i in range(30)]
+        stage(wh, "crm", junk)
+        run = resolution.resolve(session, engineer, settings, config=MatchConfig(junk_limit=20))
+        ids = {customer_of(wh, "crm", f"j{i}") for i in range(30)}
+        assert len(ids) == 30
+        assert run.stats["junk_values"] >= 1
+
+    def test_twins_at_one_address_stay_apart_and_households_do_not_chain(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [
+            rec("t1", "Anna", "Berglund", birth="1990-03-04", street="5 oak road", postal="SW1A1AA",
+                phone="+442071234567", email="berglund.family@example.org"),
+            rec("t2", "Elsa", "Berglund", birth="1990-03-04", street="5 oak road", postal="SW1A1AA",
+                phone="+442071234567", email="berglund.family@example.org"),
+            rec("t3", "Lars", "Berglund", birth="1958-11-30", street="5 oak road", postal="SW1A1AA",
+                phone="+442071234567", email="berglund.family@example.org"),
+        ])
+        resolution.resolve(session, engineer, settings)
+        assert len({customer_of(wh, "crm", k) for k in ("t1", "t2", "t3")}) == 3
+
+    def test_a_profile_holds_at_most_one_record_per_source(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [rec("x1", "Maria", "Costa", email="mc@example.com"), rec("x2", "Maria", "Costa", email="mc@example.com")])
+        stage(wh, "shop", [rec("s1", "Maria", "Costa", email="mc@example.com")])
+        resolution.resolve(session, engineer, settings)
+        assert customer_of(wh, "crm", "x1") != customer_of(wh, "crm", "x2")
+        assert customer_of(wh, "shop", "s1") in {customer_of(wh, "crm", "x1"), customer_of(wh, "crm", "x2")}
+
+    def test_ids_are_stable_across_runs_and_new_people_get_new_ids(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [rec("c1", "Priya", "Raman", email="priya@example.com")])
+        first = resolution.resolve(session, engineer, settings)
+        before = customer_of(wh, "crm", "c1")
+        stage(wh, "shop", [rec("s1", "Priya", "Raman", email="priya@example.com"), rec("s2", "Ken", "Ito", email="k@example.com")])
+        second = resolution.resolve(session, engineer, settings)
+        assert first.version != second.version
+        assert customer_of(wh, "crm", "c1") == customer_of(wh, "shop", "s1") == before
+        assert customer_of(wh, "shop", "s2") not in (None, before)
+
+    def test_every_link_says_why(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [rec("c1", "Wen", "Zhao", email="wz@example.com")])
+        stage(wh, "shop", [rec("s1", "Wen", "Zhao", email="wz@example.com")])
+        resolution.resolve(session, engineer, settings)
+        edges = q(f"SELECT kind, detail FROM read_parquet('{wh.current_dir() / 'edges.parquet'}') "
+                  "WHERE left_key IN ('c1', 's1') OR right_key IN ('c1', 's1')")
+        assert ("identifier", "email") in edges
+
+    def test_golden_record_and_traits_from_events(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [rec("c1", "Ines", "Moreau", email="ines@example.com", street="old street",
+                              updated="2020-01-01T00:00:00")])
+        stage(wh, "shop", [rec("s1", "Ines", "Moreau", email="ines@example.com", street="new street",
+                               updated="2024-06-01T00:00:00")])
+        stage_events(wh, "orders", [
+            {"event_id": "o1", "event_type": "order", "occurred_at": "2024-01-05T10:00:00", "value": 40.0,
+             "currency": "EUR", "email": "ines@example.com"},
+            {"event_id": "o2", "event_type": "order", "occurred_at": "2024-03-05T10:00:00", "value": 60.0,
+             "currency": "EUR", "record_key": "s1"},
+        ])
+        resolution.resolve(session, engineer, settings)
+        cid = customer_of(wh, "crm", "c1")
+        row = q(f"SELECT street, order_count, lifetime_value FROM read_parquet("
+                f"'{wh.current_dir() / 'profiles.parquet'}') WHERE customer_id = ?", [cid])[0]
+        assert row == ("new street", 2, 100.0)
+
+    def test_a_marketer_cannot_run_resolution_and_nothing_loaded_is_refused(self, session, settings, wh, engineer):
+        marketer = person(session, side=Side.marketing, role=Role.lead)
+        with pytest.raises(Forbidden):
+            resolution.resolve(session, marketer, settings)
+        with pytest.raises(RuleViolation, match="ingest a source first"):
+            resolution.resolve(session, engineer, settings)
+
+
+class TestReview:
+    def test_pairs_near_the_threshold_are_queued_and_decisions_become_rules(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [rec("c1", "Tomasz", "Nowicki", postal="00950", birth="1970-07-07")])
+        stage(wh, "shop", [rec("s1", "Tomasz", "Nowicki", postal="00950")])
+        # Threshold so high that only the review band can hold this pair.
+        resolution.resolve(session, engineer, settings, config=MatchConfig(threshold=0.999999999, review_floor=0.01))
+        pairs = resolution.list_review(session)
+        pair = next(p for p in pairs if {p.left_ref, p.right_ref} == {"crm:c1", "shop:s1"})
+        assert customer_of(wh, "crm", "c1") != customer_of(wh, "shop", "s1")
+        resolution.decide_pair(session, engineer, pair_id=pair.id, same_person=True)
+        resolution.resolve(session, engineer, settings, config=MatchConfig(threshold=0.999999999, review_floor=0.01))
+        assert customer_of(wh, "crm", "c1") == customer_of(wh, "shop", "s1")
+        assert session.get(ReviewPair, pair.id).status is ReviewStatus.confirmed
+
+    def test_rejecting_keeps_records_apart_even_when_they_match(self, session, settings, wh, engineer):
+        background(wh)
+        stage(wh, "crm", [rec("c1", "Sam", "Okoye", email="so@example.com")])
+        stage(wh, "shop", [rec("s1", "Sam", "Okoye", email="so@example.com")])
+        resolution.resolve(session, engineer, settings)
+        assert customer_of(wh, "crm", "c1") == customer_of(wh, "shop", "s1")
+        session.add(ReviewPair(left_ref="crm:c1", right_ref="shop:s1", weight=1.0, status=ReviewStatus.rejected))
+        session.flush()
+        resolution.resolve(session, engineer, settings)
+        assert customer_of(wh, "crm", "c1") != customer_of(wh, "shop", "s1")
