@@ -24,6 +24,9 @@ from tandem.agenda import plan_views as agenda_plan_views
 from tandem.agenda import priority_views as agenda_priority_views
 from tandem.agenda import views as agenda_views
 from tandem.config import Settings, get_settings
+from tandem.customer import routes as customer_routes
+from tandem.customer import view_api as customer_view_api
+from tandem.customer import view_views as customer_view_views
 from tandem.db import make_engine
 from tandem.errors import DomainError
 from tandem.portfolio import api as portfolio_api
@@ -40,7 +43,8 @@ from tandem.workspace import views as workspace_views
 log = logging.getLogger("tandem")
 
 # The navigation shows only modules that exist; later modules add themselves here.
-NAV = [("Home", "/"), ("Agenda", "/agenda"), ("Activity", "/activity")]
+NAV = [("Home", "/"), ("Agenda", "/agenda"), ("Customers", "/customers"), ("Portfolio", "/portfolio"),
+       ("Pulse", "/pulse"), ("Activity", "/activity")]
 
 
 # Every router, in one explicit list (no auto-discovery): the app, `tandem routes` and the
@@ -51,6 +55,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     agenda_api.router, agenda_plan_api.router,
     portfolio_views.router, portfolio_api.router,
     pulse_views.router, pulse_api.router,
+    customer_view_views.router, customer_view_api.router,
+    *customer_routes.ROUTERS,
 )
 
 

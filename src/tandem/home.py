@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse
 from tandem.activity import service as activity
 from tandem.agenda import priorities
 from tandem.agenda import service as agenda
+from tandem.portfolio import budgets as portfolio_budgets
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import render
+from tandem.workspace.policy import allows
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,4 +30,5 @@ def home(request: Request, session: SessionDep, me: CurrentPerson) -> HTMLRespon
     events = activity.list_feed(session, limit=15)
     return render(request, "home.html", mine=open_mine[:10], mine_count=len(open_mine), overdue=overdue[:10],
                   overdue_count=len(overdue), waiting=waiting, for_me=for_me, events=events,
-                  latest=activity.latest_event_id(session), counts=agenda.counts(session, me, today=today))
+                  latest=activity.latest_event_id(session), counts=agenda.counts(session, me, today=today),
+                  horizon=portfolio_budgets.horizon(session, me, today=today), can_task=allows(me, "project.plan"))

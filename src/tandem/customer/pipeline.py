@@ -28,7 +28,7 @@ MUST_LINK_STRENGTH = 10_000.0
 @dataclass
 class RunInput:
     priorities: Mapping[str, int] = field(default_factory=dict)  # source -> survivorship priority
-    must_link: list[tuple[str, str]] = field(default_factory=list)   # ("src:key", "src:key")
+    must_link: list[tuple[str, str]] = field(default_factory=list)  # ("src:key", "src:key")
     cannot_link: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -58,16 +58,28 @@ def load_records(engine: Engine, wh: Warehouse, priorities: Mapping[str, int]) -
     """The newest record per (source, record_key) across every loaded staging file, numbered by rid."""
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
     glob = wh.staging_glob("records").replace("'", "''")
-    engine.create("rec", f"""
+    engine.create(
+        "rec",
+        f"""
         SELECT row_number() OVER (ORDER BY source, record_key) - 1 AS rid, r.*, coalesce(p.priority, 50) AS priority
         FROM (SELECT * EXCLUDE (filename) FROM read_parquet('{glob}', union_by_name = true, filename = true)
               QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
-        LEFT JOIN src_priority_in p USING (source)""")
+        LEFT JOIN src_priority_in p USING (source)""",
+    )
     return int(engine.scalar("SELECT count(*) FROM rec") or 0)
 
 
-def run_full(engine: Engine, wh: Warehouse, cfg: MatchConfig, run: RunInput, out: Path, *,
-             previous: Path | None, next_id: int, progress: Progress | None = None) -> RunResult:
+def run_full(
+    engine: Engine,
+    wh: Warehouse,
+    cfg: MatchConfig,
+    run: RunInput,
+    out: Path,
+    *,
+    previous: Path | None,
+    next_id: int,
+    progress: Progress | None = None,
+) -> RunResult:
     t = Timer(progress)
     n = load_records(engine, wh, run.priorities)
     # A narrow copy for the pair joins: matching reads eight columns, not the whole record.
@@ -99,15 +111,24 @@ def run_full(engine: Engine, wh: Warehouse, cfg: MatchConfig, run: RunInput, out
     e = engine.fetch("SELECT a, b, strength FROM edges ORDER BY edge_id")
     sources = engine.fetch("SELECT source FROM rec ORDER BY rid").column(0).to_numpy(zero_copy_only=False)
     codes = np.unique(sources, return_inverse=True)[1].astype(np.int64)
-    cannot = [tuple(r.values()) for r in engine.fetch(_refs_sql(run.cannot_link)).to_pylist()] \
-        if run.cannot_link else []
-    clusters = graph.cluster(n, e.column("a").to_numpy(), e.column("b").to_numpy(),
-                             e.column("strength").to_numpy(), codes,
-                             unique_per_source=cfg.unique_key_per_source, cannot_link=cannot)
+    cannot = (
+        [tuple(r.values()) for r in engine.fetch(_refs_sql(run.cannot_link)).to_pylist()] if run.cannot_link else []
+    )
+    clusters = graph.cluster(
+        n,
+        e.column("a").to_numpy(),
+        e.column("b").to_numpy(),
+        e.column("strength").to_numpy(),
+        codes,
+        unique_per_source=cfg.unique_key_per_source,
+        cannot_link=cannot,
+    )
     engine.register("lab_in", pa.table({"rid": np.arange(n, dtype=np.int64), "cluster": clusters.labels}))
     engine.create("lab", "SELECT * FROM lab_in")
-    engine.register("refused_in", pa.table({"edge_id": np.arange(len(clusters.refused), dtype=np.int64),
-                                            "refused": clusters.refused}))
+    engine.register(
+        "refused_in",
+        pa.table({"edge_id": np.arange(len(clusters.refused), dtype=np.int64), "refused": clusters.refused}),
+    )
     t.done("clusters", 0.7)
     next_id = _assign_ids(engine, previous, next_id)
     t.done("stable ids", 0.75)
@@ -139,13 +160,20 @@ def _q(text: str) -> str:
 
 
 def _edges(engine: Engine, link_at: float, run: RunInput) -> None:
-    must = f" UNION ALL SELECT a, b, 'must_link', NULL, {MUST_LINK_STRENGTH}, {MUST_LINK_STRENGTH} FROM ({_refs_sql(run.must_link)})" \
-        if run.must_link else ""
-    engine.create("edges", f"""SELECT row_number() OVER (ORDER BY strength DESC, a, b) - 1 AS edge_id, * FROM (
+    must = (
+        f" UNION ALL SELECT a, b, 'must_link', NULL, {MUST_LINK_STRENGTH}, {MUST_LINK_STRENGTH}"
+        f" FROM ({_refs_sql(run.must_link)})"
+        if run.must_link
+        else ""
+    )
+    engine.create(
+        "edges",
+        f"""SELECT row_number() OVER (ORDER BY strength DESC, a, b) - 1 AS edge_id, * FROM (
         SELECT a, b, 'identifier' AS kind, array_to_string(kinds, ',') AS detail, weight,
                1000 + 50 * len(kinds) + weight AS strength FROM id_scored
         UNION ALL SELECT a, b, 'probabilistic', array_to_string(agreed, ','), weight, weight FROM scored
-        WHERE weight >= {link_at} AND compatible{must})""")
+        WHERE weight >= {link_at} AND compatible{must})""",
+    )
 
 
 def _assign_ids(engine: Engine, previous: Path | None, next_id: int) -> int:
@@ -153,8 +181,10 @@ def _assign_ids(engine: Engine, previous: Path | None, next_id: int) -> int:
     if prev and prev.exists():
         engine.create("prev_links", f"SELECT * FROM read_parquet('{_q(str(prev))}')")
     else:
-        engine.create("prev_links", "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS record_key, "
-                                    "NULL::VARCHAR AS customer_id WHERE FALSE")
+        engine.create(
+            "prev_links",
+            "SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS record_key, NULL::VARCHAR AS customer_id WHERE FALSE",
+        )
     engine.create("overlap", stable_ids.overlap_sql("lab", "rec", "prev_links"))
     engine.create("kept", stable_ids.kept_ids_sql("overlap"))
     engine.create("assigned", stable_ids.assign_sql("lab", "kept", next_id))
@@ -172,13 +202,19 @@ def _write_version(engine: Engine, wh: Warehouse, out: Path, t: Timer) -> None:
     t.done("write records", 0.8)
     engine.create("profiles", golden.profiles_sql("rec_c"))
     t.done("golden records", 0.85)
-    engine.write_parquet("""SELECT i.kind, i.value, r.customer_id, r.source, r.record_key,
+    engine.write_parquet(
+        """SELECT i.kind, i.value, r.customer_id, r.source, r.record_key,
             (j.value IS NOT NULL) AS is_junk
-        FROM ids i JOIN rec_c r USING (rid) LEFT JOIN junk j USING (kind, value)""", out / "identifiers.parquet")
-    engine.write_parquet("""SELECT e.kind, e.detail, e.weight, ra.source AS left_source, ra.record_key AS left_key,
+        FROM ids i JOIN rec_c r USING (rid) LEFT JOIN junk j USING (kind, value)""",
+        out / "identifiers.parquet",
+    )
+    engine.write_parquet(
+        """SELECT e.kind, e.detail, e.weight, ra.source AS left_source, ra.record_key AS left_key,
             rb.source AS right_source, rb.record_key AS right_key, ra.customer_id, coalesce(x.refused, false) AS refused
         FROM edges e JOIN rec_c ra ON ra.rid = e.a JOIN rec_c rb ON rb.rid = e.b
-        LEFT JOIN refused_in x USING (edge_id)""", out / "edges.parquet")
+        LEFT JOIN refused_in x USING (edge_id)""",
+        out / "edges.parquet",
+    )
     engine.write_parquet("SELECT * FROM id_changes", out / "changes.parquet")
     engine.write_parquet("SELECT kind, value, records FROM junk", out / "junk.parquet")
     t.done("write links", 0.9)
@@ -189,14 +225,24 @@ def _events(engine: Engine, wh: Warehouse, out: Path) -> int:
         engine.write_parquet("SELECT * FROM profiles", out / "profiles.parquet")
         return 0
     glob = wh.staging_glob("events").replace("'", "''")
-    engine.create("ev", f"""SELECT * FROM read_parquet('{glob}', union_by_name = true)
-        QUALIFY row_number() OVER (PARTITION BY source, event_id ORDER BY run_id DESC, line DESC) = 1""")
+    engine.create(
+        "ev",
+        f"""SELECT * FROM read_parquet('{glob}', union_by_name = true)
+        QUALIFY row_number() OVER (PARTITION BY source, event_id ORDER BY run_id DESC, line DESC) = 1""",
+    )
     # An identifier or key attributes an event only when it points at exactly one profile.
-    engine.create("idmap", """SELECT kind, value, any_value(customer_id) AS customer_id FROM ids JOIN rec_c USING (rid)
-        ANTI JOIN junk USING (kind, value) GROUP BY kind, value HAVING count(DISTINCT customer_id) = 1""")
-    engine.create("keymap", """SELECT record_key, any_value(customer_id) AS customer_id FROM rec_c
-        GROUP BY record_key HAVING count(DISTINCT customer_id) = 1""")
-    engine.write_parquet("""SELECT ev.*, coalesce(k.customer_id, l.customer_id, d.customer_id, m.customer_id,
+    engine.create(
+        "idmap",
+        """SELECT kind, value, any_value(customer_id) AS customer_id FROM ids JOIN rec_c USING (rid)
+        ANTI JOIN junk USING (kind, value) GROUP BY kind, value HAVING count(DISTINCT customer_id) = 1""",
+    )
+    engine.create(
+        "keymap",
+        """SELECT record_key, any_value(customer_id) AS customer_id FROM rec_c
+        GROUP BY record_key HAVING count(DISTINCT customer_id) = 1""",
+    )
+    engine.write_parquet(
+        """SELECT ev.*, coalesce(k.customer_id, l.customer_id, d.customer_id, m.customer_id,
             p.customer_id) AS customer_id,
           CASE WHEN k.customer_id IS NOT NULL THEN 'record_key' WHEN l.customer_id IS NOT NULL THEN 'loyalty_id'
                WHEN d.customer_id IS NOT NULL THEN 'device_id' WHEN m.customer_id IS NOT NULL THEN 'email'
@@ -205,31 +251,44 @@ def _events(engine: Engine, wh: Warehouse, out: Path) -> int:
         LEFT JOIN idmap l ON l.kind = 'loyalty_id' AND l.value = ev.loyalty_id
         LEFT JOIN idmap d ON d.kind = 'device_id' AND d.value = ev.device_id
         LEFT JOIN idmap m ON m.kind = 'email' AND m.value = ev.email_key
-        LEFT JOIN idmap p ON p.kind = 'phone' AND p.value = ev.phone""", out / "events.parquet")
+        LEFT JOIN idmap p ON p.kind = 'phone' AND p.value = ev.phone""",
+        out / "events.parquet",
+    )
     engine.create("traits", golden.traits_sql(f"read_parquet('{_q(str(out / 'events.parquet'))}')"))
-    engine.write_parquet("SELECT p.*, t.* EXCLUDE (customer_id) FROM profiles p LEFT JOIN traits t USING (customer_id)",
-                         out / "profiles.parquet")
+    engine.write_parquet(
+        "SELECT p.*, t.* EXCLUDE (customer_id) FROM profiles p LEFT JOIN traits t USING (customer_id)",
+        out / "profiles.parquet",
+    )
     return int(engine.scalar("SELECT count(*) FROM ev") or 0)
 
 
-def _stats(engine: Engine, cfg: MatchConfig, clusters: graph.Clusters, weights: training.Weights,
-           events: int) -> dict[str, Any]:
-    row = engine.fetch("""SELECT count(*) AS records, count(DISTINCT customer_id) AS profiles FROM rec_c""").to_pylist()[0]
+def _stats(
+    engine: Engine, cfg: MatchConfig, clusters: graph.Clusters, weights: training.Weights, events: int
+) -> dict[str, Any]:
+    row = engine.fetch(
+        """SELECT count(*) AS records, count(DISTINCT customer_id) AS profiles FROM rec_c"""
+    ).to_pylist()[0]
     coverage = engine.fetch("""WITH p AS (SELECT customer_id, count(DISTINCT source) AS n FROM rec_c GROUP BY 1)
         SELECT r.source, count(*) AS records, avg(CASE WHEN p.n > 1 THEN 1.0 ELSE 0.0 END) AS joined
         FROM rec_c r JOIN p USING (customer_id) GROUP BY r.source ORDER BY r.source""").to_pylist()
-    changes = {r["change"]: r["n"] for r in engine.fetch(
-        "SELECT change, count(DISTINCT previous_id) AS n FROM id_changes GROUP BY 1").to_pylist()}
+    changes = {
+        r["change"]: r["n"]
+        for r in engine.fetch("SELECT change, count(DISTINCT previous_id) AS n FROM id_changes GROUP BY 1").to_pylist()
+    }
     links = {r["kind"]: r["n"] for r in engine.fetch("SELECT kind, count(*) AS n FROM edges GROUP BY 1").to_pylist()}
     records, profiles = int(row["records"]), int(row["profiles"])
     return {
-        "records": records, "profiles": profiles,
+        "records": records,
+        "profiles": profiles,
         "records_per_profile": round(records / profiles, 3) if profiles else 0.0,
         "merge_rate": round(1 - profiles / records, 4) if records else 0.0,
         "junk_values": int(engine.scalar("SELECT count(*) FROM junk") or 0),
-        "links": links, "refused_links": int(clusters.refused.sum()),
+        "links": links,
+        "refused_links": int(clusters.refused.sum()),
         "conflicted_components": clusters.conflicted_components,
         "coverage": {r["source"]: {"records": r["records"], "joined": round(float(r["joined"]), 4)} for r in coverage},
-        "id_changes": changes, "events": events, "threshold": cfg.threshold,
+        "id_changes": changes,
+        "events": events,
+        "threshold": cfg.threshold,
         "weights": weights.as_dict(),
     }

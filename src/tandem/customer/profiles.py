@@ -37,9 +37,11 @@ def search(version: Path | None, query: str, *, region: str = "US", limit: int =
     """Profiles by customer id, email, phone or name (what the box on the page accepts)."""
     q = " ".join((query or "").split())
     if len(q) < 2:
-        raise RuleViolation("Type at least two characters: an email, a phone number, a name or a customer id.",
-                            field="q")
+        raise RuleViolation(
+            "Type at least two characters: an email, a phone number, a name or a customer id.", field="q"
+        )
     profiles, identifiers = _file(version, "profiles"), _file(version, "identifiers")
+    by_identifier = f"SELECT customer_id FROM read_parquet('{identifiers}') WHERE value = ?"
     with duck.reader() as con:
         if q.upper().startswith("C") and q[1:].isdigit():
             where, params = "customer_id = ?", [q.upper()]
@@ -47,21 +49,25 @@ def search(version: Path | None, query: str, *, region: str = "US", limit: int =
             email = norm.normalize_email(q)
             if not email.ok:
                 return []
-            where = f"customer_id IN (SELECT customer_id FROM read_parquet('{identifiers}') WHERE kind = 'email' AND value = ?)"
+            where = f"customer_id IN ({by_identifier} AND kind = 'email')"
             params = [norm.email_match_key(email.value)]  # type: ignore[arg-type]
         elif sum(c.isdigit() for c in q) >= 6:
             phone = norm.normalize_phone(q, region, strict=False)
             if not phone.ok:
                 return []
-            where = f"customer_id IN (SELECT customer_id FROM read_parquet('{identifiers}') WHERE kind = 'phone' AND value = ?)"
+            where = f"customer_id IN ({by_identifier} AND kind = 'phone')"
             params = [phone.value]  # type: ignore[list-item]
         else:
             words = [norm.name_match_key(w) for w in q.split()]
-            where = " AND ".join(["(strip_accents(lower(first_name)) = ? OR strip_accents(lower(last_name)) = ?)"]
-                                 * len(words))
+            where = " AND ".join(
+                ["(strip_accents(lower(first_name)) = ? OR strip_accents(lower(last_name)) = ?)"] * len(words)
+            )
             params = [w for w in words for _ in (0, 1)]
-        rows = con.execute(f"SELECT * FROM read_parquet('{profiles}') WHERE {where} ORDER BY records DESC, "
-                           f"customer_id LIMIT {int(limit)}", params).fetchall()
+        rows = con.execute(
+            f"SELECT * FROM read_parquet('{profiles}') WHERE {where} ORDER BY records DESC, "
+            f"customer_id LIMIT {int(limit)}",
+            params,
+        ).fetchall()
         cols = [d[0] for d in con.description]  # type: ignore[union-attr]
     return [dict(zip(cols, r, strict=True)) for r in rows]
 
@@ -75,18 +81,30 @@ def get_profile(version: Path | None, customer_id: str, *, events_limit: int = 1
     profile.identifiers = _rows(version, "identifiers", "customer_id = ?", [customer_id], order="kind, value")
     profile.links = _rows(version, "edges", "customer_id = ?", [customer_id], order="kind, weight DESC NULLS LAST")
     if version is not None and (version / "events.parquet").exists():
-        profile.events = _rows(version, "events", "customer_id = ?", [customer_id], order="occurred_at DESC",
-                               limit=events_limit)
+        profile.events = _rows(
+            version, "events", "customer_id = ?", [customer_id], order="occurred_at DESC", limit=events_limit
+        )
     profile.changes = _rows(version, "changes", "customer_id = ? OR previous_id = ?", [customer_id, customer_id])
     return profile
 
 
-def _rows(version: Path | None, name: str, where: str, params: list[object], *, order: str = "1",
-          limit: int = 10_000) -> list[dict[str, Any]]:
+def records_by_ref(version: Path | None, refs: list[str]) -> dict[str, dict[str, Any]]:
+    """Source records by "source:record_key" (the review queue's references), as in ``version``."""
+    if not refs or version is None:
+        return {}
+    marks = ", ".join("?" for _ in refs)
+    rows = _rows(version, "records", f"source || ':' || record_key IN ({marks})", list(refs))
+    return {f"{r['source']}:{r['record_key']}": r for r in rows}
+
+
+def _rows(
+    version: Path | None, name: str, where: str, params: list[object], *, order: str = "1", limit: int = 10_000
+) -> list[dict[str, Any]]:
     path = _file(version, name)
     with duck.reader() as con:
-        rows = con.execute(f"SELECT * FROM read_parquet('{path}') WHERE {where} ORDER BY {order} LIMIT {int(limit)}",
-                           params).fetchall()
+        rows = con.execute(
+            f"SELECT * FROM read_parquet('{path}') WHERE {where} ORDER BY {order} LIMIT {int(limit)}", params
+        ).fetchall()
         cols = [d[0] for d in con.description]  # type: ignore[union-attr]
     return [dict(zip(cols, r, strict=True)) for r in rows]
 
@@ -101,8 +119,10 @@ def export_links(version: Path | None, target: Path) -> int:
     fmt = "parquet" if suffix == ".parquet" else "csv, HEADER true"
     tmp = target.with_name(f".{target.name}.tmp")
     with duck.reader() as con:
-        con.execute(f"COPY (SELECT source, record_key, customer_id FROM read_parquet('{links}') ORDER BY source, "
-                    f"record_key) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
+        con.execute(
+            f"COPY (SELECT source, record_key, customer_id FROM read_parquet('{links}') ORDER BY source, "
+            f"record_key) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})"
+        )
         count = con.execute(f"SELECT count(*) FROM read_parquet('{links}')").fetchone()
     tmp.replace(target)
     return int(count[0]) if count else 0

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tandem.activity import service as activity
 from tandem.config import Settings
-from tandem.customer import pipeline
+from tandem.customer import incremental, pipeline
 from tandem.customer.engine import DuckEngine, Engine
 from tandem.customer.matching import MatchConfig
 from tandem.customer.models import ResolutionRun, ReviewPair, ReviewStatus, RunStatus, Source
@@ -46,40 +46,104 @@ def warehouse(settings: Settings) -> Warehouse:
     return Warehouse(settings.warehouse_path)
 
 
-def resolve(session: Session, actor: Person, settings: Settings, *, config: MatchConfig | None = None,
-            progress: pipeline.Progress | None = None, engine: Engine | None = None) -> ResolutionRun:
-    """Resolve every loaded record into profiles and publish the result as the current version."""
+def resolve(
+    session: Session,
+    actor: Person,
+    settings: Settings,
+    *,
+    config: MatchConfig | None = None,
+    mode: str = "auto",
+    progress: pipeline.Progress | None = None,
+    engine: Engine | None = None,
+) -> ResolutionRun:
+    """Resolve loaded records into profiles and publish the result as the current version.
+
+    ``mode``: "full" re-links everything; "incremental" matches only records loaded since the
+    last run against the existing profiles; "auto" (default) is incremental when that is safe.
+    """
+    if mode not in ("auto", "full", "incremental"):
+        raise RuleViolation("Mode is auto, full or incremental.", field="mode")
     authorize(actor, "customer.resolve")
     wh = warehouse(settings)
     if not wh.has_staging("records"):
         raise RuleViolation("No customer records are loaded yet: ingest a source first.")
     cfg = config or MatchConfig()
     priorities = dict(session.execute(sa.select(Source.name, Source.priority)).all())
-    rules = pipeline.RunInput(priorities=priorities, must_link=_decided(session, ReviewStatus.confirmed),
-                              cannot_link=_decided(session, ReviewStatus.rejected))
-    run = ResolutionRun(mode="full", status=RunStatus.running, started_by_id=actor.id)
+    rules = pipeline.RunInput(
+        priorities=priorities,
+        must_link=_decided(session, ReviewStatus.confirmed),
+        cannot_link=_decided(session, ReviewStatus.rejected),
+    )
+    previous = wh.current_dir()
+    manifest = wh.manifest() if previous else {}
+    next_id = int(manifest.get("stats", {}).get("next_id", 1)) if previous else 1
+    decided = len(rules.must_link) + len(rules.cannot_link)
+    new_files, why_full = incremental.plan(wh, manifest, decided) if previous else ([], "first run")
+    use_incremental = mode == "incremental" or (mode == "auto" and why_full is None and bool(new_files))
+    if mode == "incremental" and why_full:
+        raise RuleViolation(f"An incremental run is not possible: {why_full}. Run a full resolution.", field="mode")
+    run = ResolutionRun(
+        mode="incremental" if use_incremental else "full", status=RunStatus.running, started_by_id=actor.id
+    )
     session.add(run)
     session.flush()
-    previous = wh.current_dir()
-    next_id = int(wh.manifest().get("stats", {}).get("next_id", 1)) if previous else 1
     own_engine = engine is None
     eng = engine or DuckEngine(temp_dir=wh.root / ".tmp")
     try:
         with _exclusive(wh), wh.new_version() as (name, tmp):
-            result = pipeline.run_full(eng, wh, cfg, rules, tmp, previous=previous, next_id=next_id,
-                                       progress=progress)
-            wh.publish(name, tmp, {"version": name, "mode": "full", "stats": result.stats,
-                                   "timings": result.timings, "config": cfg.__dict__}, keep=KEEP_VERSIONS)
+            if use_incremental and previous is not None:
+                result = incremental.run_incremental(
+                    eng,
+                    wh,
+                    cfg,
+                    previous,
+                    manifest,
+                    new_files,
+                    tmp,
+                    priorities=priorities,
+                    next_id=next_id,
+                    progress=progress,
+                )
+                weights = manifest["weights"]
+            else:
+                result = pipeline.run_full(
+                    eng, wh, cfg, rules, tmp, previous=previous, next_id=next_id, progress=progress
+                )
+                weights = result.stats["weights"]
+            wh.publish(
+                name,
+                tmp,
+                {
+                    "version": name,
+                    "mode": run.mode,
+                    "stats": result.stats,
+                    "weights": weights,
+                    "timings": result.timings,
+                    "config": cfg.__dict__,
+                    "decided_pairs": decided,
+                    "inputs": incremental.staging_inputs(wh),
+                },
+                keep=KEEP_VERSIONS,
+            )
     finally:
         if own_engine:
             eng.close()
-    _sync_review(session, result.review)
+    if run.mode == "full":  # an incremental run scores only new pairs; pending ones stay queued
+        _sync_review(session, result.review)
     run.version, run.status, run.finished_at = name, RunStatus.loaded, utcnow()
     run.stats = {k: v for k, v in result.stats.items() if k != "weights"} | {"timings": result.timings}
     s = result.stats
-    activity.record(session, actor, module="customer", verb="resolved", object_type="resolution",
-                    object_id=run.id, summary=f"resolved {s['records']:,} records into {s['profiles']:,} profiles "
-                    f"(version {name}, {s['review_pairs']} pairs for review)", link="/customers")
+    activity.record(
+        session,
+        actor,
+        module="customer",
+        verb="resolved",
+        object_type="resolution",
+        object_id=run.id,
+        summary=f"resolved ({run.mode}) {s['records']:,} records into {s['profiles']:,} profiles "
+        f"(version {name}, {s['review_pairs']} pairs for review)",
+        link="/customers",
+    )
     return run
 
 
@@ -95,14 +159,23 @@ def _sync_review(session: Session, pairs: list[dict[str, object]]) -> None:
     for p in pairs:
         key = (str(p["left_ref"]), str(p["right_ref"]))
         if key not in decided:
-            session.add(ReviewPair(left_ref=key[0], right_ref=key[1], weight=float(p["weight"]),  # type: ignore[arg-type]
-                                   detail={"agreed": list(p.get("agreed") or [])}))  # type: ignore[call-overload]
+            session.add(
+                ReviewPair(
+                    left_ref=key[0],
+                    right_ref=key[1],
+                    weight=float(p["weight"]),  # type: ignore[arg-type]
+                    detail={"agreed": list(p.get("agreed") or [])},
+                )
+            )  # type: ignore[call-overload]
     session.flush()
 
 
 def list_review(session: Session, *, status: ReviewStatus = ReviewStatus.pending, limit: int = 100) -> list[ReviewPair]:
-    return list(session.scalars(sa.select(ReviewPair).where(ReviewPair.status == status)
-                                .order_by(ReviewPair.weight.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            sa.select(ReviewPair).where(ReviewPair.status == status).order_by(ReviewPair.weight.desc()).limit(limit)
+        )
+    )
 
 
 def decide_pair(session: Session, actor: Person, *, pair_id: int, same_person: bool) -> ReviewPair:
@@ -115,10 +188,17 @@ def decide_pair(session: Session, actor: Person, *, pair_id: int, same_person: b
         raise Conflict(f"This pair was already {pair.status}.")
     pair.status = ReviewStatus.confirmed if same_person else ReviewStatus.rejected
     pair.decided_by_id, pair.decided_at = actor.id, utcnow()
-    activity.record(session, actor, module="customer", verb="reviewed", object_type="review_pair",
-                    object_id=pair.id, summary=("confirmed a suspected duplicate" if same_person
-                                                else "kept two suspected duplicates apart")
-                    + "; the next resolution applies it", link="/customers/review")
+    activity.record(
+        session,
+        actor,
+        module="customer",
+        verb="reviewed",
+        object_type="review_pair",
+        object_id=pair.id,
+        summary=("confirmed a suspected duplicate" if same_person else "kept two suspected duplicates apart")
+        + "; the next resolution applies it",
+        link="/customers/review",
+    )
     return pair
 
 

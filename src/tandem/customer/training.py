@@ -32,6 +32,12 @@ class Weights:
     def as_dict(self) -> dict[str, dict[str, dict[int, float]]]:
         return {"m": self.m, "u": self.u}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, dict[str, float]]]) -> Weights:
+        """Back from a manifest (JSON turned the level numbers into strings)."""
+        return cls(m={c: {int(k): v for k, v in lv.items()} for c, lv in data["m"].items()},
+                   u={c: {int(k): v for k, v in lv.items()} for c, lv in data["u"].items()})
+
 
 def _distribution(engine: Engine, table: str, comparison: str, where: str = "TRUE") -> dict[int, float]:
     rows = engine.fetch(matching.level_counts_sql(table, comparison, f"{comparison} > 0 AND {where}")).to_pylist()

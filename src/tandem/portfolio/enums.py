@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from tandem.workspace.models import Side
 
-class Side(StrEnum):
-    # Temporary copy: tandem.workspace.models owns Side. Values are identical, and StrEnum members
-    # compare equal to their string, so swapping this for an import later changes no behaviour.
-    marketing = "marketing"
-    technology = "technology"
-    executive = "executive"
+__all__ = ["BudgetStage", "CostCategory", "Disposition", "MeetingState", "Outcome", "ProjectKind",
+           "ProjectStatus", "Side", "Vote"]
 
 
-class ProjectStatus(StrEnum):
+class _Labelled(StrEnum):
+    """Values read as words on pages ("in_review" -> "In review") without a template filter."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ProjectStatus(_Labelled):
     draft = "draft"
     proposed = "proposed"
     in_review = "in_review"
@@ -24,21 +29,21 @@ class ProjectStatus(StrEnum):
     done = "done"
 
 
-class ProjectKind(StrEnum):
+class ProjectKind(_Labelled):
     new_tool = "new_tool"
     replacement = "replacement"
     integration = "integration"
     data_project = "data_project"
 
 
-class Vote(StrEnum):
+class Vote(_Labelled):
     approve = "approve"
     reject = "reject"
     veto = "veto"
     request_changes = "request_changes"
 
 
-class Outcome(StrEnum):
+class Outcome(_Labelled):
     """What the committee's votes add up to at a given moment (see rules.decide)."""
 
     pending = "pending"
@@ -47,19 +52,24 @@ class Outcome(StrEnum):
     changes_requested = "changes_requested"
 
 
-class CostCategory(StrEnum):
+class CostCategory(_Labelled):
     capex = "capex"
     opex = "opex"
 
 
-class BudgetStage(StrEnum):
+class BudgetStage(_Labelled):
     planned = "planned"
     committed = "committed"
     actual = "actual"
 
 
-class Disposition(StrEnum):
+class Disposition(_Labelled):
     tolerate = "tolerate"
     invest = "invest"
     migrate = "migrate"
     eliminate = "eliminate"
+
+
+class MeetingState(_Labelled):
+    planned = "planned"
+    held = "held"

@@ -55,6 +55,30 @@ def self_or_admin(actor: Person, ctx: dict[str, Any]) -> str | None:
     return "only the person themselves or an admin may do this"
 
 
+def member_of_side(actor: Person, ctx: dict[str, Any]) -> str | None:
+    """A side speaks for itself: only its own members write its half or cast its vote (portfolio)."""
+    if RANK[actor.role] < RANK[Role.member]:
+        return f"needs the member role or higher (you are {actor.role})"
+    side = ctx.get("side")
+    if actor.side != side:
+        return f"only {side} may do this; you are on the {actor.side} side"
+    return None
+
+
+def technology_or_steward(role: Role, *, steward: bool) -> Check:
+    """Customer sources: admins, technology people of ``role`` or higher, and (when ``steward``) the
+    source's own data steward, member or up (``ctx["steward_id"]``)."""
+
+    def check(actor: Person, ctx: dict[str, Any]) -> str | None:
+        if actor.role is Role.admin or (actor.side is Side.technology and RANK[actor.role] >= RANK[role]):
+            return None
+        if steward and ctx.get("steward_id") == actor.id and RANK[actor.role] >= RANK[Role.member]:
+            return None
+        return f"only technology {role}s and up, admins" + (" and the source's data steward" if steward else "")
+
+    return check
+
+
 @dataclass(frozen=True)
 class Rule:
     who: str
@@ -79,10 +103,51 @@ POLICY: dict[str, Rule] = {
     # activity
     "notification.read": Rule("the person themselves", self_or_admin),
     # portfolio
+    "project.propose": Rule("members and up, any side", at_least(Role.member)),
+    "project.case": Rule("marketing members and up (marketing writes the business case)", member_of_side),
+    "project.assess": Rule("technology members and up (technology writes the assessment)", member_of_side),
+    "project.advance": Rule("members and up, any side", at_least(Role.member)),
+    "project.score": Rule("members and up, any side", at_least(Role.member)),
+    "project.plan": Rule("members and up, any side", at_least(Role.member)),
+    "project.defer": Rule("leads and admins", at_least(Role.lead)),
+    "vote.cast": Rule("members and up, for their own side only", member_of_side),
+    "committee.manage": Rule("leads and admins", at_least(Role.lead)),
+    "meeting.manage": Rule("leads and admins", at_least(Role.lead)),
+    "budget.write": Rule("leads and admins", at_least(Role.lead)),
+    "tool.write": Rule("members and up, any side", at_least(Role.member)),
 
     # pulse
-
+    "pulse.manage": Rule("leads and admins: open and close waves, invite, remind, share links", at_least(Role.lead)),
+    "pulse.items": Rule("admins: add, reword and retire survey items", at_least(Role.admin)),
+    "pulse.propose": Rule("members and up, any side: turn a significant gap into an agenda task",
+                          at_least(Role.member)),
+    # customer
+    "source.manage": Rule("technology leads, admins and the source's data steward: register a source, edit its "
+                          "details, roles and column mapping", technology_or_steward(Role.lead, steward=True)),
+    "source.activate": Rule("technology leads and admins only: an active source feeds every profile, so neither "
+                            "marketing nor a steward switches one on alone",
+                            technology_or_steward(Role.lead, steward=False)),
+    "source.ingest": Rule("technology members and up, admins and the source's data steward: load files, read "
+                          "quarantined rows", technology_or_steward(Role.member, steward=True)),
+    # customer identity (resolution, review, erasure)
+    "customer.resolve": Rule("technology members and up, and admins", lambda a, c: _tech_member(a)),
+    "customer.review": Rule("data stewards: technology members and up, and admins", lambda a, c: _tech_member(a)),
+    "customer.erase": Rule("technology leads and admins (erasure cannot be undone)", lambda a, c: _tech_lead(a)),
 }
+
+
+def _tech_member(actor: Person) -> str | None:
+    if actor.role is Role.admin:
+        return None
+    if actor.side is not Side.technology or RANK[actor.role] < RANK[Role.member]:
+        return "only technology members, leads and admins run the customer data pipeline"
+    return None
+
+
+def _tech_lead(actor: Person) -> str | None:
+    if actor.role is Role.admin or (actor.side is Side.technology and actor.role is Role.lead):
+        return None
+    return "only technology leads and admins may erase customer data"
 
 
 def allows(actor: Person, action: str, **ctx: Any) -> bool:
