@@ -9,6 +9,7 @@ from tandem import __version__, migrate
 from tandem.agenda import cli as agenda_cli
 from tandem.cli_support import as_operator, console, engine, friendly, settings
 from tandem.customer import cli as customer_cli
+from tandem.customer import identity_cli
 from tandem.portfolio import cli as portfolio_cli
 from tandem.pulse import cli as pulse_cli
 from tandem.workspace import cli as users_cli
@@ -24,6 +25,7 @@ app.add_typer(agenda_cli.app, name="agenda")
 app.add_typer(portfolio_cli.app, name="portfolio")
 app.add_typer(pulse_cli.app, name="pulse")
 app.add_typer(customer_cli.app, name="customers")
+identity_cli.register(customer_cli.app)  # resolve, report, profile, export-links, forget
 
 
 @app.callback()

@@ -291,3 +291,15 @@ class TestIncremental:
             session.add(ReviewPair(left_ref="crm:c1", right_ref="bg_a:A2", weight=1.0, status=ReviewStatus.rejected))
             session.flush()
             resolution.resolve(session, engineer, settings, mode="incremental")
+
+
+def test_records_of_an_inactive_source_are_left_out(session, settings, wh, engineer):
+    from tandem.customer.models import Source, SourceKind
+
+    background(wh)
+    session.add(Source(name="paused", kind=SourceKind.partner, is_active=False))
+    session.flush()
+    stage(wh, "paused", [rec("p1", "Ivo", "Horvat", email="ivo@example.com")])
+    stage(wh, "crm", [rec("c1", "Ivo", "Horvat", email="ivo@example.com")])
+    resolution.resolve(session, engineer, settings)
+    assert customer_of(wh, "paused", "p1") is None and customer_of(wh, "crm", "c1") is not None

@@ -21,31 +21,35 @@ from tandem.customer import golden, matching, training
 from tandem.customer.engine import Engine
 from tandem.customer.matching import MatchConfig
 from tandem.customer.pipeline import Progress, RunResult, Timer, _q
-from tandem.customer.warehouse import Warehouse
+from tandem.customer.warehouse import Warehouse, safe_name
 
 SLIM = (
     "source, record_key, first_key, last_key, birth_date, postal_code, street, email_key, phone, device_id, loyalty_id"
 )
 
 
-def staging_inputs(wh: Warehouse) -> dict[str, list[int]]:
-    """Every staging file with its size and modification time, relative to the warehouse root."""
+def staging_inputs(wh: Warehouse, excluded: list[str] | None = None) -> dict[str, list[int]]:
+    """Every staging file (of sources not excluded) with its size and modification time."""
+    skip = {safe_name(name) for name in excluded or []}
     out: dict[str, list[int]] = {}
     for content in ("records", "events"):
         for path in sorted((wh.root / "staging" / content).glob("*/*.parquet")):
+            if path.parent.name in skip:
+                continue
             st = path.stat()
             out[str(path.relative_to(wh.root))] = [st.st_size, st.st_mtime_ns]
     return out
 
 
-def plan(wh: Warehouse, manifest: dict[str, Any], decided: int) -> tuple[list[str], str | None]:
+def plan(wh: Warehouse, manifest: dict[str, Any], decided: int,
+         excluded: list[str] | None = None) -> tuple[list[str], str | None]:
     """(new staging files, reason a full run is needed instead — None when incremental is possible)."""
     before = manifest.get("inputs")
     if not before or "weights" not in manifest:
         return [], "there is no earlier version to build on"
     if manifest.get("decided_pairs", 0) != decided:
         return [], "review decisions changed since the last run"
-    now = staging_inputs(wh)
+    now = staging_inputs(wh, excluded)
     if any(now.get(path) != meta for path, meta in before.items()):
         return [], "an input file changed or was erased since the last run"
     return [p for p in now if p not in before], None
@@ -231,7 +235,9 @@ def _write(engine: Engine, prev: dict[str, str], out: Path, events: list[str]) -
             ANTI JOIN new n USING (source, record_key)
         UNION ALL BY NAME SELECT n.* EXCLUDE (rid), a.customer_id FROM new n JOIN assign_in a USING (rid)""",
     )
-    engine.write_parquet("SELECT * FROM rec_c ORDER BY customer_id", out / "records.parquet")
+    # Unsorted, unlike a full run: sorting a million rows would cost more than the batch itself;
+    # the next full run restores the order that speeds up profile lookups.
+    engine.write_parquet("SELECT * FROM rec_c", out / "records.parquet")
     engine.write_parquet("SELECT source, record_key, customer_id FROM rec_c", out / "links.parquet")
     engine.create(
         "touched",

@@ -28,6 +28,7 @@ MUST_LINK_STRENGTH = 10_000.0
 @dataclass
 class RunInput:
     priorities: Mapping[str, int] = field(default_factory=dict)  # source -> survivorship priority
+    excluded: list[str] = field(default_factory=list)  # registered but inactive sources: left out
     must_link: list[tuple[str, str]] = field(default_factory=list)  # ("src:key", "src:key")
     cannot_link: list[tuple[str, str]] = field(default_factory=list)
 
@@ -54,7 +55,7 @@ class Timer:
             self.progress(phase, fraction)
 
 
-def load_records(engine: Engine, wh: Warehouse, priorities: Mapping[str, int]) -> int:
+def load_records(engine: Engine, wh: Warehouse, priorities: Mapping[str, int], excluded: list[str] | None = None) -> int:
     """The newest record per (source, record_key) across every loaded staging file, numbered by rid."""
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
     glob = wh.staging_glob("records").replace("'", "''")
@@ -63,6 +64,7 @@ def load_records(engine: Engine, wh: Warehouse, priorities: Mapping[str, int]) -
         f"""
         SELECT row_number() OVER (ORDER BY source, record_key) - 1 AS rid, r.*, coalesce(p.priority, 50) AS priority
         FROM (SELECT * EXCLUDE (filename) FROM read_parquet('{glob}', union_by_name = true, filename = true)
+              WHERE {_not_in('source', excluded or [])}
               QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
         LEFT JOIN src_priority_in p USING (source)""",
     )
@@ -81,7 +83,7 @@ def run_full(
     progress: Progress | None = None,
 ) -> RunResult:
     t = Timer(progress)
-    n = load_records(engine, wh, run.priorities)
+    n = load_records(engine, wh, run.priorities, run.excluded)
     # A narrow copy for the pair joins: matching reads eight columns, not the whole record.
     engine.create("recm", "SELECT rid, first_key, last_key, birth_date, postal_code, street, email_key, phone FROM rec")
     t.done("records", 0.1)
@@ -147,6 +149,13 @@ def run_full(
     stats["review_pairs"] = len(review)
     t.done("report", 1.0)
     return RunResult(version=out.name, stats=stats, review=review, timings=t.timings)
+
+
+def _not_in(column: str, names: list[str]) -> str:
+    # NOT IN over an empty list must be TRUE; NOT IN (NULL) would filter every row out.
+    if not names:
+        return "TRUE"
+    return f"{column} NOT IN (" + ", ".join("'" + _q(n) + "'" for n in names) + ")"
 
 
 def _refs_sql(pairs: list[tuple[str, str]]) -> str:

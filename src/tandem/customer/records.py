@@ -176,9 +176,9 @@ def people(table: pa.Table, lines: pa.Array, plan: Plan, cache_: fast.Cache) -> 
         out["first_name"] = pc.coalesce(out["first_name"], first)
         out["last_name"] = pc.coalesce(out["last_name"], last)
     if "full_name" not in src:
-        out["full_name"] = pc.binary_join_element_wise(out["first_name"], out["last_name"], " ",
-                                                        null_handling="skip")
-        out["full_name"] = pc.if_else(pc.equal(out["full_name"], ""), _NULL, out["full_name"])
+        # not null_handling="skip": pyarrow 26 returns an empty array when every input is null
+        both = pc.binary_join_element_wise(out["first_name"], out["last_name"], " ")
+        out["full_name"] = pc.coalesce(both, out["first_name"], out["last_name"])
     out["first_key"] = _keys(out["first_name"], n.canonical_first_name, "first_key", cache_)  # type: ignore[arg-type]
     out["last_key"] = _keys(out["last_name"], n.name_match_key, "last_key", cache_)  # type: ignore[arg-type]
     birth, why = fast.by_value(src.get("birth_date", nothing),

@@ -69,8 +69,12 @@ def resolve(
         raise RuleViolation("No customer records are loaded yet: ingest a source first.")
     cfg = config or MatchConfig()
     priorities = dict(session.execute(sa.select(Source.name, Source.priority)).all())
+    # Files of a registered source count only while it is active; files staged outside the
+    # registry (bulk loads, tests) always count.
+    excluded = list(session.scalars(sa.select(Source.name).where(~Source.is_active)))
     rules = pipeline.RunInput(
         priorities=priorities,
+        excluded=excluded,
         must_link=_decided(session, ReviewStatus.confirmed),
         cannot_link=_decided(session, ReviewStatus.rejected),
     )
@@ -78,7 +82,7 @@ def resolve(
     manifest = wh.manifest() if previous else {}
     next_id = int(manifest.get("stats", {}).get("next_id", 1)) if previous else 1
     decided = len(rules.must_link) + len(rules.cannot_link)
-    new_files, why_full = incremental.plan(wh, manifest, decided) if previous else ([], "first run")
+    new_files, why_full = incremental.plan(wh, manifest, decided, excluded) if previous else ([], "first run")
     use_incremental = mode == "incremental" or (mode == "auto" and why_full is None and bool(new_files))
     if mode == "incremental" and why_full:
         raise RuleViolation(f"An incremental run is not possible: {why_full}. Run a full resolution.", field="mode")
@@ -121,7 +125,7 @@ def resolve(
                     "timings": result.timings,
                     "config": cfg.__dict__,
                     "decided_pairs": decided,
-                    "inputs": incremental.staging_inputs(wh),
+                    "inputs": incremental.staging_inputs(wh, excluded),
                 },
                 keep=KEEP_VERSIONS,
             )

@@ -125,8 +125,9 @@ def decide(session: SessionDep, me: CurrentPerson, pair_id: int,
 
 
 @router.get("/forget", name="customers.forget_form")
-def forget_form(request: Request, me: CurrentPerson) -> HTMLResponse:
-    return render(request, "customer/view_forget.html", can_erase=allows(me, "customer.erase"), target=None)
+def forget_form(request: Request, me: CurrentPerson, customer: str = "") -> HTMLResponse:
+    return render(request, "customer/view_forget.html", can_erase=allows(me, "customer.erase"), target=None,
+                  identifier=customer[:40])
 
 
 @router.post("/forget/check", name="customers.forget_check")

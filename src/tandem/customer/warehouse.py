@@ -33,7 +33,7 @@ class Warehouse:
 
     # staging ---------------------------------------------------------------------------------
     def staging_file(self, content: str, source: str, run_id: int) -> Path:
-        return self.root / "staging" / content / _safe(source) / f"run-{run_id}.parquet"
+        return self.root / "staging" / content / safe_name(source) / f"run-{run_id}.parquet"
 
     def staging_glob(self, content: str) -> str:
         return str(self.root / "staging" / content / "*" / "*.parquet")
@@ -126,5 +126,5 @@ def atomic_target(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
-def _safe(name: str) -> str:
+def safe_name(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "source"
