@@ -184,6 +184,7 @@ def cli(fresh_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setenv("TANDEM_HOME", str(tmp_path / "workspace"))
     monkeypatch.setenv("COLUMNS", "200")  # tables unwrapped, as on a wide terminal
+    monkeypatch.setenv("TANDEM_DEMO_CUSTOMERS", "1500")  # a small customer base keeps demo tests quick
     monkeypatch.setenv("TANDEM_DATABASE_URL", fresh_database_url)
     get_settings.cache_clear()
     runner = CliRunner()

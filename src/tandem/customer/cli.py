@@ -39,13 +39,13 @@ def list_sources() -> None:
     """List the registered sources with their roles and latest run."""
     with as_operator() as (session, _):
         cards = sources.list_sources(session)
-        table = Table("id", "name", "kind", "content", "active", "priority", "owner", "steward", "custodian",
-                      "last run")
+        table = Table("id", "name", "kind", "content", "active", "prio", "roles", "last run")
         for c in cards:
             s, run = c.source, c.last_run
-            table.add_row(str(s.id), s.name, str(s.kind), str(s.content), "yes" if s.is_active else "no",
-                          str(s.priority), *[(p.name if p else "[red]—[/red]") for p in c.people.values()],
-                          f"#{run.id} {run.status} ({run.loaded:,} rows)" if run else "")
+            roles = ", ".join(p.name for p in c.people.values() if p) if not c.missing_roles else \
+                f"[red]missing {len(c.missing_roles)} of 3[/red]"
+            table.add_row(str(s.id), s.name, s.kind.value, s.content.value, "yes" if s.is_active else "no",
+                          str(s.priority), roles, f"#{run.id} {run.status.value} ({run.loaded:,})" if run else "")
     console.print(table)
     console.print(f"{len(cards)} source(s)")
 

@@ -234,7 +234,7 @@ def timestamps(col: pa.Array, cache: Cache) -> Pair:
             fast = pc.if_else(naive, as_utc, fast)
         decided = pc.or_(zoned, naive)
     except pa.ArrowInvalid:  # e.g. month 13: let the per-value parser name the problem
-        decided = pa.array([False] * size)
+        decided = pa.array([False] * size, pa.bool_())
     todo = pc.and_(_present(col), pc.invert(decided))
     slow = _slow(col, todo, parse_timestamp, "timestamp", cache, UTC_US)
     return pc.if_else(decided, fast, slow[0]), pc.if_else(decided, _NULL, slow[1])

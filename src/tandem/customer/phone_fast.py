@@ -110,7 +110,7 @@ def _parsing(region: str) -> _Parsing | None:
 
 def _inner_strip(spec: _Parsing, nsn: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     """phonenumbers' _maybe_strip_national_prefix_carrier_code: (number, stripped?, decidable mask)."""
-    everyone, nobody = pa.array([True] * len(nsn)), pa.array([False] * len(nsn))
+    everyone, nobody = pa.array([True] * len(nsn), pa.bool_()), pa.array([False] * len(nsn), pa.bool_())
     if spec.complex_prefix:
         return nsn, nobody, pc.invert(pc.match_substring_regex(nsn, spec.complex_prefix))
     if not spec.prefixes:
@@ -154,7 +154,7 @@ def _matches(nsn: pa.Array, lengths: pa.Array, desc: _Desc) -> pa.Array:
 def _valid_for_code(cc: str, nsn: pa.Array) -> pa.Array:
     """Mirror of phonenumbers' strict validity (region choice, then type patterns) for one calling code."""
     spec = _code(cc)
-    false = pa.array([False] * len(nsn))
+    false = pa.array([False] * len(nsn), pa.bool_())
     if spec is None:
         return false
     try:
@@ -206,7 +206,7 @@ def decide(text: pa.Array, regions: pa.Array) -> tuple[pa.Array, pa.Array]:
         prefix = pc.utf8_slice_codeunits(body, 0, length)
         cc = pc.if_else(pc.and_(pc.is_null(cc), pc.is_in(prefix, value_set=_CODES[length])), prefix, cc)
     cc = pc.if_else(plus, cc, _NULL)
-    decided, values = pa.array([False] * n), pa.nulls(n, pa.string())
+    decided, values = pa.array([False] * n, pa.bool_()), pa.nulls(n, pa.string())
     for code in pc.unique(cc).drop_null().to_pylist():
         regions_ = COUNTRY_CODE_TO_REGION_CODE.get(int(code), ())
         spec = _parsing(regions_[0]) if regions_ and regions_[0] != REGION_CODE_FOR_NON_GEO_ENTITY else None
@@ -222,7 +222,7 @@ def decide(text: pa.Array, regions: pa.Array) -> tuple[pa.Array, pa.Array]:
             continue
         rows = pc.fill_null(pc.equal(region_of, region), False)
         nsn = pc.filter(digits, rows)
-        odd = pc.match_substring_regex(nsn, spec.idd) if spec.idd else pa.array([False] * len(nsn))
+        odd = pc.match_substring_regex(nsn, spec.idd) if spec.idd else pa.array([False] * len(nsn), pa.bool_())
         plain, ok = _strip_national_prefix(spec, nsn)
         # a national number that starts with the region's own calling code may be read as international
         with_code = pc.starts_with(nsn, spec.code)

@@ -20,6 +20,7 @@ from tandem.customer import golden, graph, matching, stable_ids, training
 from tandem.customer.engine import Engine
 from tandem.customer.matching import MatchConfig
 from tandem.customer.warehouse import Warehouse
+from tandem.errors import RuleViolation
 
 Progress = Callable[[str, float], None]
 MUST_LINK_STRENGTH = 10_000.0
@@ -84,6 +85,9 @@ def run_full(
 ) -> RunResult:
     t = Timer(progress)
     n = load_records(engine, wh, run.priorities, run.excluded)
+    if n == 0:
+        raise RuleViolation("No active source has loaded records: activate a source (all three data roles "
+                            "filled) and ingest a file first.")
     # A narrow copy for the pair joins: matching reads eight columns, not the whole record.
     engine.create("recm", "SELECT rid, first_key, last_key, birth_date, postal_code, street, email_key, phone FROM rec")
     t.done("records", 0.1)

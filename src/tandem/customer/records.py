@@ -226,7 +226,7 @@ def events(table: pa.Table, lines: pa.Array, plan: Plan, cache_: fast.Cache) -> 
         rows.drop(name, why)
         out[name] = value
     out["email_key"] = fast.email_keys(out["email"])  # type: ignore[arg-type]
-    anyone = pa.array([False] * size)
+    anyone = pa.array([False] * size, pa.bool_())
     for name in ("record_key", *IDENTIFIER_FIELDS):
         anyone = pc.or_(anyone, pc.is_valid(out[name]))
     rows.refuse(pc.invert(anyone), "no identifier (record key, email, phone, device id or loyalty id)")

@@ -15,7 +15,6 @@ from tandem.errors import DomainError
 from tandem.web.deps import CurrentPerson, SessionDep, SettingsDep
 from tandem.web.templating import redirect, render
 from tandem.workspace import service as workspace
-from tandem.workspace.models import Person
 from tandem.workspace.policy import allows, authorize
 
 router = APIRouter(prefix="/customers", tags=["customer pages"], include_in_schema=False)
@@ -166,9 +165,8 @@ def run_page(request: Request, session: SessionDep, me: CurrentPerson, settings:
     source = sources.get_source(session, run.source_id)
     may_read = allows(me, "source.ingest", steward_id=source.steward_id)
     rows = ingest.quarantine_rows(Warehouse(settings.warehouse_path), run, limit=200) if may_read else []
-    started_by: Person | None = workspace.get_person(session, run.started_by_id) if run.started_by_id else None
     return render(request, "customer/run.html", run=run, source=source, rows=rows, may_read=may_read,
-                  started_by=started_by)
+                  started_by=sources.started_by(session, run))
 
 
 @router.get("/ingest-runs/{run_id}/quarantine.csv", name="customer.quarantine_csv")

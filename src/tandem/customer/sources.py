@@ -193,6 +193,11 @@ def get_run(session: Session, run_id: int) -> IngestRun:
     return run
 
 
+def started_by(session: Session, run: IngestRun) -> Person | None:
+    """Who started a run (the local operator for the CLI)."""
+    return session.get(Person, run.started_by_id) if run.started_by_id else None
+
+
 def staging_path(warehouse: Warehouse, source: Source, run_id: int) -> Path:
     return warehouse.staging_file("events" if source.content is Content.events else "records", source.name, run_id)
 

@@ -28,6 +28,7 @@
             return;
           }
           box.classList.add("is-failed");
+          box.querySelector("[data-title]").textContent = "Identity resolution stopped";
           message.textContent = p.message || "Identity resolution stopped; the previous version is still serving.";
         })
         // A dropped request (server restarting, network) is not the end of the run: ask again later.
