@@ -16,6 +16,7 @@ import csv
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -69,6 +70,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="keep files here (default: a temp folder)")
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4), help="ingestion processes")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--vs-splink", action="store_true",
+                        help="also run a plain, tuned Splink pipeline on the same records (pip install splink)")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="tandem-bench-"))
     shutil.rmtree(work / "home", ignore_errors=True)
@@ -117,6 +120,8 @@ def main() -> None:
         p.note = f"{run.stats['records']:,} records -> {run.stats['profiles']:,} profiles"
         full_timings = run.stats["timings"]
     _quality("full", wh, data)
+    if args.vs_splink:
+        _splink(wh, data)
     with transaction(engine) as session, phase(f"ingest held-out batch ({args.incremental:,})"):
         ingestion.ingest(session, workspace.operator(session), warehouse=wh, source_id=ids["crm"], path=holdout)
     with transaction(engine) as session, phase("resolve (incremental)") as p:
@@ -146,10 +151,24 @@ def _hold_out(crm: Path, n: int, work: Path) -> Path:
     return work / "crm-late.csv"
 
 
-def _quality(label: str, wh: Warehouse, data: Path) -> None:
+def _splink(wh: Warehouse, data: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import splink_peer
+
+    with phase("Splink 5 (peer), same records") as p:
+        seconds, table, steps = splink_peer.run(wh.staging_glob("records"))
+        p.note = ", ".join(f"{k} {v:.2f}s" for k, v in steps.items())
+    _quality("Splink 5 (peer)", wh, data, links=table)
+
+
+def _quality(label: str, wh: Warehouse, data: Path, links: object = None) -> None:
     version = wh.current_dir()
     with duckdb.connect() as con:
-        got = con.execute(f"""SELECT l.customer_id, g.person_id FROM read_parquet('{version / "links.parquet"}') l
+        source = f"read_parquet('{version / 'links.parquet'}')"
+        if links is not None:
+            con.register("peer_links", links)
+            source = "(SELECT source, record_key, cluster_id AS customer_id FROM peer_links)"
+        got = con.execute(f"""SELECT l.customer_id, g.person_id FROM {source} l
             JOIN read_parquet('{data / "ground_truth.parquet"}') g USING (source, record_key)""").fetchnumpy()
     pw = quality.pairwise(got["customer_id"], got["person_id"])
     b3 = quality.bcubed(got["customer_id"], got["person_id"])

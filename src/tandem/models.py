@@ -11,4 +11,12 @@ from tandem.portfolio import models as portfolio_models
 from tandem.pulse import models as pulse_models
 from tandem.workspace import models as workspace_models
 
-__all__ = ["Base", "activity_models", "agenda_models", "customer_models", "portfolio_models", "pulse_models", "workspace_models"]
+__all__ = [
+    "Base",
+    "activity_models",
+    "agenda_models",
+    "customer_models",
+    "portfolio_models",
+    "pulse_models",
+    "workspace_models",
+]

@@ -12,7 +12,7 @@ import itertools
 import pytest
 
 from factories.workspace import person
-from permissions import cases_agenda, cases_customer, cases_portfolio, cases_pulse, cases_workspace
+from permissions import cases_agenda, cases_customer, cases_customer_view, cases_portfolio, cases_pulse, cases_workspace
 from permissions.world import Case, World
 from tandem.app import routes
 from tandem.workspace.models import Role, Side
@@ -20,7 +20,7 @@ from tandem.workspace.policy import allows
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC = {"workspace.login_submit"}  # signing in needs no session by definition
-MODULES = [cases_workspace, cases_agenda, cases_portfolio, cases_pulse, cases_customer]
+MODULES = [cases_workspace, cases_agenda, cases_portfolio, cases_pulse, cases_customer, cases_customer_view]
 PERSONAS = list(itertools.product(list(Side), list(Role)))
 
 
@@ -54,11 +54,11 @@ def test_json_routes_are_documented_in_openapi(app):
 
 
 @pytest.mark.parametrize("route_name", sorted(CASES))
-def test_route_answers_what_the_policy_says(route_name, session, sign_in, api):
+def test_route_answers_what_the_policy_says(route_name, session, settings, sign_in, api):
     case = CASES[route_name]
     for side, role in PERSONAS:
         actor = person(session, side=side, role=role)
-        world = World(session=session, actor=actor)
+        world = World(session=session, actor=actor, settings=settings)
         method, path, payload = case.request(world)
         expected = allows(actor, case.action, **case.ctx(world)) if case.action else True
         if case.kind == "json":

@@ -22,6 +22,7 @@ class World:
     session: Session
     actor: Person
     others: dict[str, Person] = field(default_factory=dict)
+    settings: Any = None  # the app's Settings, for cases that need warehouse files
 
     def other(self, side: Side, role: Role = Role.lead) -> Person:
         key = f"{side}-{role}"

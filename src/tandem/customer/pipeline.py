@@ -56,7 +56,8 @@ class Timer:
             self.progress(phase, fraction)
 
 
-def load_records(engine: Engine, wh: Warehouse, priorities: Mapping[str, int], excluded: list[str] | None = None) -> int:
+def load_records(engine: Engine, wh: Warehouse, priorities: Mapping[str, int],
+                 excluded: list[str] | None = None) -> int:
     """The newest record per (source, record_key) across every loaded staging file, numbered by rid."""
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
     glob = wh.staging_glob("records").replace("'", "''")

@@ -69,12 +69,12 @@ def _overview(request: Request, session: Session, me: Person, settings: Settings
                   can_erase=allows(me, "customer.erase"), error=error)
 
 
-@router.get("", name="customers.overview")
+@router.get("", name="customer.overview")
 def overview(request: Request, session: SessionDep, me: CurrentPerson, settings: SettingsDep) -> HTMLResponse:
     return _overview(request, session, me, settings)
 
 
-@router.post("/resolve", name="customers.resolve")
+@router.post("/resolve", name="customer.resolve")
 def resolve(request: Request, session: SessionDep, me: CurrentPerson, settings: SettingsDep,
             open_session: OpenerDep) -> Response:
     try:
@@ -86,7 +86,7 @@ def resolve(request: Request, session: SessionDep, me: CurrentPerson, settings: 
     return redirect("/customers", flash="Identity resolution started; the page follows its progress.")
 
 
-@router.get("/profiles", name="customers.profiles")
+@router.get("/profiles", name="customer.profiles")
 def search(request: Request, me: CurrentPerson, settings: SettingsDep, q: str = "") -> HTMLResponse:
     results: list[dict[str, Any]] = []
     error, status = None, 200
@@ -99,14 +99,14 @@ def search(request: Request, me: CurrentPerson, settings: SettingsDep, q: str = 
                   has_view=resolution.version_path(settings) is not None)
 
 
-@router.get("/profiles/{customer_id}", name="customers.profile")
+@router.get("/profiles/{customer_id}", name="customer.profile")
 def profile(request: Request, me: CurrentPerson, settings: SettingsDep, customer_id: str) -> HTMLResponse:
     found = profiles.get_profile(resolution.version_path(settings), customer_id)
     return render(request, "customer/profile.html", p=found, links=[link_read(e) for e in found.links],
                   label=label, can_erase=allows(me, "customer.erase"))
 
 
-@router.get("/review", name="customers.review")
+@router.get("/review", name="customer.review")
 def review(request: Request, session: SessionDep, me: CurrentPerson, settings: SettingsDep) -> HTMLResponse:
     pairs = resolution.list_review(session, limit=REVIEW_PAGE)
     records = profiles.records_by_ref(resolution.version_path(settings),
@@ -116,7 +116,7 @@ def review(request: Request, session: SessionDep, me: CurrentPerson, settings: S
                   pending=view.pending_review, label=label, can_review=allows(me, "customer.review"))
 
 
-@router.post("/review/{pair_id}", name="customers.decide")
+@router.post("/review/{pair_id}", name="customer.decide")
 def decide(session: SessionDep, me: CurrentPerson, pair_id: int,
            decision: Annotated[str, Form(pattern="^(same|apart)$")]) -> Response:
     resolution.decide_pair(session, me, pair_id=pair_id, same_person=decision == "same")
@@ -124,13 +124,13 @@ def decide(session: SessionDep, me: CurrentPerson, pair_id: int,
     return redirect("/customers/review", flash=f"Recorded as {said}. The next identity resolution applies it.")
 
 
-@router.get("/forget", name="customers.forget_form")
+@router.get("/forget", name="customer.forget_form")
 def forget_form(request: Request, me: CurrentPerson, customer: str = "") -> HTMLResponse:
     return render(request, "customer/view_forget.html", can_erase=allows(me, "customer.erase"), target=None,
                   identifier=customer[:40])
 
 
-@router.post("/forget/check", name="customers.forget_check")
+@router.post("/forget/check", name="customer.forget_check")
 def forget_check(request: Request, me: CurrentPerson, settings: SettingsDep,
                  identifier: Annotated[str, Form(max_length=300)] = "") -> HTMLResponse:
     """The confirmation step: who would be erased, in counts, before anything is removed."""
@@ -143,7 +143,7 @@ def forget_check(request: Request, me: CurrentPerson, settings: SettingsDep,
     return render(request, "customer/view_forget.html", can_erase=True, target=target, identifier=identifier)
 
 
-@router.post("/forget", name="customers.forget")
+@router.post("/forget", name="customer.forget")
 def forget(request: Request, session: SessionDep, me: CurrentPerson, settings: SettingsDep,
            identifier: Annotated[str, Form(max_length=300)] = "") -> Response:
     try:
