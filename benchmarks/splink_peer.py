@@ -23,9 +23,10 @@ def run(staging_glob: str, *, threshold: float = 0.95) -> tuple[float, pa.Table,
     steps: dict[str, float] = {}
     t0 = t = time.perf_counter()
     with duckdb.connect() as con:
+        latest = "row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1"
         records = con.sql(f"""SELECT row_number() OVER () AS rid, * FROM (
             SELECT {COLUMNS.replace('rid, ', '')} FROM read_parquet('{staging_glob}', union_by_name = true)
-            QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1)""").to_arrow_table()
+            QUALIFY {latest})""").to_arrow_table()
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="rid",
