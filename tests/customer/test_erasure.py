@@ -121,8 +121,9 @@ KILL_SCRIPT = textwrap.dedent("""
         if phase == "golden records":
             os.kill(os.getpid(), signal.SIGKILL)
     with wh.new_version() as (name, tmp):
-        pipeline.run_full(DuckEngine(), wh, MatchConfig(), pipeline.RunInput(), tmp, previous=wh.current_dir(),
-                          next_id=1000, progress=die)
+        files = sorted(str(p) for p in (wh.root / "staging" / "records").glob("*/*.parquet"))
+        pipeline.run_full(DuckEngine(), wh, MatchConfig(), pipeline.RunInput(records=files), tmp,
+                          previous=wh.current_dir(), next_id=1000, progress=die)
         wh.publish(name, tmp, {}, keep=5)
 """)
 

@@ -303,3 +303,17 @@ def test_records_of_an_inactive_source_are_left_out(session, settings, wh, engin
     stage(wh, "crm", [rec("c1", "Ivo", "Horvat", email="ivo@example.com")])
     resolution.resolve(session, engineer, settings)
     assert customer_of(wh, "paused", "p1") is None and customer_of(wh, "crm", "c1") is not None
+
+
+def test_new_events_alone_attach_in_an_incremental_run(session, settings, wh, engineer):
+    background(wh)
+    stage(wh, "crm", [rec("c1", "Rui", "Costa", email="rui@example.com")])
+    resolution.resolve(session, engineer, settings)
+    stage_events(wh, "orders", [{"event_id": "o1", "event_type": "order", "occurred_at": "2025-02-01T10:00:00",
+                                 "value": 25.0, "currency": "EUR", "email": "rui@example.com"}])
+    run = resolution.resolve(session, engineer, settings)
+    assert run.mode == "incremental"
+    cid = customer_of(wh, "crm", "c1")
+    row = q(f"SELECT order_count, lifetime_value FROM read_parquet('{wh.current_dir() / 'profiles.parquet'}') "
+            "WHERE customer_id = ?", [cid])
+    assert row == [(1, 25.0)]

@@ -25,8 +25,8 @@ _next: dict[str, itertools.count[int]] = {}
 def _staged(w: World) -> Warehouse:
     wh = Warehouse(w.settings.warehouse_path)
     if not wh.has_staging("records"):
-        crm = [rec(f"c{i}", f"Erin{i}", f"Rasmussen{i}", email=f"erase{i}@example.com", birth=f"1980-01-{1 + i % 27:02d}",
-                   postal=f"{20000 + i}") for i in range(PEOPLE)]
+        crm = [rec(f"c{i}", f"Erin{i}", f"Rasmussen{i}", email=f"erase{i}@example.com",
+                   birth=f"1980-01-{1 + i % 27:02d}", postal=f"{20000 + i}") for i in range(PEOPLE)]
         shop = [rec(f"s{i}", f"Erin{i}", f"Rasmussen{i}", email=f"erase{i}@example.com", postal=f"{20000 + i}")
                 for i in range(PEOPLE)]
         stage(wh, "crm", crm)

@@ -21,35 +21,31 @@ from tandem.customer import golden, matching, training
 from tandem.customer.engine import Engine
 from tandem.customer.matching import MatchConfig
 from tandem.customer.pipeline import Progress, RunResult, Timer, _q
-from tandem.customer.warehouse import Warehouse, safe_name
+from tandem.customer.warehouse import Warehouse
 
 SLIM = (
     "source, record_key, first_key, last_key, birth_date, postal_code, street, email_key, phone, device_id, loyalty_id"
 )
 
 
-def staging_inputs(wh: Warehouse, excluded: list[str] | None = None) -> dict[str, list[int]]:
-    """Every staging file (of sources not excluded) with its size and modification time."""
-    skip = {safe_name(name) for name in excluded or []}
+def staging_inputs(wh: Warehouse, files: list[str]) -> dict[str, list[int]]:
+    """The input files with their size and modification time, relative to the warehouse root."""
     out: dict[str, list[int]] = {}
-    for content in ("records", "events"):
-        for path in sorted((wh.root / "staging" / content).glob("*/*.parquet")):
-            if path.parent.name in skip:
-                continue
-            st = path.stat()
-            out[str(path.relative_to(wh.root))] = [st.st_size, st.st_mtime_ns]
+    for name in sorted(files):
+        path = Path(name)
+        st = path.stat()
+        out[str(path.relative_to(wh.root))] = [st.st_size, st.st_mtime_ns]
     return out
 
 
-def plan(wh: Warehouse, manifest: dict[str, Any], decided: int,
-         excluded: list[str] | None = None) -> tuple[list[str], str | None]:
+def plan(wh: Warehouse, manifest: dict[str, Any], decided: int, files: list[str]) -> tuple[list[str], str | None]:
     """(new staging files, reason a full run is needed instead — None when incremental is possible)."""
     before = manifest.get("inputs")
     if not before or "weights" not in manifest:
         return [], "there is no earlier version to build on"
     if manifest.get("decided_pairs", 0) != decided:
         return [], "review decisions changed since the last run"
-    now = staging_inputs(wh, excluded)
+    now = staging_inputs(wh, files)
     if any(now.get(path) != meta for path, meta in before.items()):
         return [], "an input file changed or was erased since the last run"
     return [p for p in now if p not in before], None
@@ -85,7 +81,7 @@ def run_incremental(
               QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
         LEFT JOIN src_priority_in p USING (source)"""
         if people
-        else f"SELECT NULL::BIGINT AS rid, * FROM {prev['records']} WHERE FALSE",
+        else f"SELECT NULL::BIGINT AS rid, * EXCLUDE (customer_id) FROM {prev['records']} WHERE FALSE",
     )
     k = int(engine.scalar("SELECT count(*) FROM new") or 0)
     engine.create(
@@ -239,11 +235,6 @@ def _write(engine: Engine, prev: dict[str, str], out: Path, events: list[str]) -
     # the next full run restores the order that speeds up profile lookups.
     engine.write_parquet("SELECT * FROM rec_c", out / "records.parquet")
     engine.write_parquet("SELECT source, record_key, customer_id FROM rec_c", out / "links.parquet")
-    engine.create(
-        "touched",
-        """SELECT customer_id FROM assign_in UNION SELECT customer_id FROM merge_in
-        UNION SELECT previous_id FROM merge_in""",
-    )
     recs = f"read_parquet('{_q(str(out / 'records.parquet'))}')"
     engine.write_parquet(
         f"""SELECT * REPLACE ({remap} AS customer_id) FROM {prev["identifiers"]} x
@@ -266,37 +257,21 @@ def _write(engine: Engine, prev: dict[str, str], out: Path, events: list[str]) -
         out / "changes.parquet",
     )
     engine.write_parquet(f"SELECT * FROM {prev['junk']}", out / "junk.parquet")
+    touched_events = _write_events(engine, prev, out, events, remap)
+    engine.create(
+        "touched",
+        f"""SELECT customer_id FROM assign_in UNION SELECT customer_id FROM merge_in
+        UNION SELECT previous_id FROM merge_in{touched_events}""",
+    )
     engine.create(
         "fresh_profiles", golden.profiles_sql(f"(SELECT * FROM {recs} SEMI JOIN touched USING (customer_id))")
     )
     old_profiles = f"(SELECT * FROM {prev['profiles']} ANTI JOIN touched USING (customer_id))"
-    prev_events = prev["records"].replace("records.parquet", "events.parquet")
-    has_events = Path(prev_events[len("read_parquet('") : -2].replace("''", "'")).exists()
-    if not has_events and not events:
+    if not (out / "events.parquet").exists():
         engine.write_parquet(
             f"SELECT * FROM {old_profiles} UNION ALL BY NAME SELECT * FROM fresh_profiles", out / "profiles.parquet"
         )
         return
-    new_events = ", ".join(f"'{_q(p)}'" for p in events)
-    engine.create(
-        "idmap",
-        f"""SELECT kind, value, any_value(customer_id) AS customer_id
-        FROM read_parquet('{_q(str(out / "identifiers.parquet"))}') WHERE NOT is_junk
-        GROUP BY kind, value HAVING count(DISTINCT customer_id) = 1""",
-    )
-    parts = [f"SELECT * REPLACE ({remap} AS customer_id) FROM {prev_events} x"] if has_events else []
-    if events:
-        parts.append(f"""SELECT ev.*,
-            coalesce(m.customer_id, l.customer_id, d.customer_id, p.customer_id) AS customer_id,
-            CASE WHEN m.customer_id IS NOT NULL THEN 'email' WHEN l.customer_id IS NOT NULL THEN 'loyalty_id'
-                 WHEN d.customer_id IS NOT NULL THEN 'device_id' WHEN p.customer_id IS NOT NULL THEN 'phone' END
-              AS linked_by
-            FROM read_parquet([{new_events}], union_by_name = true) ev
-            LEFT JOIN idmap m ON m.kind = 'email' AND m.value = ev.email_key
-            LEFT JOIN idmap l ON l.kind = 'loyalty_id' AND l.value = ev.loyalty_id
-            LEFT JOIN idmap d ON d.kind = 'device_id' AND d.value = ev.device_id
-            LEFT JOIN idmap p ON p.kind = 'phone' AND p.value = ev.phone""")
-    engine.write_parquet(" UNION ALL BY NAME ".join(parts), out / "events.parquet")
     ev = f"read_parquet('{_q(str(out / 'events.parquet'))}')"
     engine.create("traits", golden.traits_sql(f"(SELECT * FROM {ev} SEMI JOIN touched USING (customer_id))"))
     engine.write_parquet(
@@ -304,6 +279,40 @@ def _write(engine: Engine, prev: dict[str, str], out: Path, events: list[str]) -
         SELECT p.*, t.* EXCLUDE (customer_id) FROM fresh_profiles p LEFT JOIN traits t USING (customer_id)""",
         out / "profiles.parquet",
     )
+
+
+def _write_events(engine: Engine, prev: dict[str, str], out: Path, events: list[str], remap: str) -> str:
+    """Carry old events over (merged ids remapped) and attribute new ones; returns SQL that adds the
+    profiles receiving new events to the touched set."""
+    prev_events = prev["records"].replace("records.parquet", "events.parquet")
+    has_events = Path(prev_events[len("read_parquet('") : -2].replace("''", "'")).exists()
+    if not has_events and not events:
+        return ""
+    parts = [f"SELECT * REPLACE ({remap} AS customer_id) FROM {prev_events} x"] if has_events else []
+    if events:
+        ids = f"read_parquet('{_q(str(out / 'identifiers.parquet'))}')"
+        links = f"read_parquet('{_q(str(out / 'links.parquet'))}')"
+        # As in a full run: a key or identifier attributes an event only when it names one profile.
+        engine.create("idmap", f"""SELECT kind, value, any_value(customer_id) AS customer_id FROM {ids}
+            WHERE NOT is_junk GROUP BY kind, value HAVING count(DISTINCT customer_id) = 1""")
+        engine.create("keymap", f"""SELECT record_key, any_value(customer_id) AS customer_id FROM {links}
+            GROUP BY record_key HAVING count(DISTINCT customer_id) = 1""")
+        new_events = ", ".join(f"'{_q(p)}'" for p in events)
+        engine.create("new_ev", f"""SELECT ev.*,
+            coalesce(k.customer_id, l.customer_id, d.customer_id, m.customer_id, p.customer_id) AS customer_id,
+            CASE WHEN k.customer_id IS NOT NULL THEN 'record_key' WHEN l.customer_id IS NOT NULL THEN 'loyalty_id'
+                 WHEN d.customer_id IS NOT NULL THEN 'device_id' WHEN m.customer_id IS NOT NULL THEN 'email'
+                 WHEN p.customer_id IS NOT NULL THEN 'phone' END AS linked_by
+            FROM (SELECT * FROM read_parquet([{new_events}], union_by_name = true)
+                  QUALIFY row_number() OVER (PARTITION BY source, event_id ORDER BY run_id DESC, line DESC) = 1) ev
+            LEFT JOIN keymap k ON k.record_key = ev.record_key
+            LEFT JOIN idmap l ON l.kind = 'loyalty_id' AND l.value = ev.loyalty_id
+            LEFT JOIN idmap d ON d.kind = 'device_id' AND d.value = ev.device_id
+            LEFT JOIN idmap m ON m.kind = 'email' AND m.value = ev.email_key
+            LEFT JOIN idmap p ON p.kind = 'phone' AND p.value = ev.phone""")
+        parts.append("SELECT * FROM new_ev")
+    engine.write_parquet(" UNION ALL BY NAME ".join(parts), out / "events.parquet")
+    return " UNION SELECT customer_id FROM new_ev WHERE customer_id IS NOT NULL" if events else ""
 
 
 def _stats(engine: Engine, k: int, manifest: dict[str, Any], merged: dict[str, str]) -> dict[str, Any]:

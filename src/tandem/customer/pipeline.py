@@ -29,7 +29,8 @@ MUST_LINK_STRENGTH = 10_000.0
 @dataclass
 class RunInput:
     priorities: Mapping[str, int] = field(default_factory=dict)  # source -> survivorship priority
-    excluded: list[str] = field(default_factory=list)  # registered but inactive sources: left out
+    records: list[str] = field(default_factory=list)  # the staging files to resolve (loaded runs)
+    events: list[str] = field(default_factory=list)
     must_link: list[tuple[str, str]] = field(default_factory=list)  # ("src:key", "src:key")
     cannot_link: list[tuple[str, str]] = field(default_factory=list)
 
@@ -56,20 +57,20 @@ class Timer:
             self.progress(phase, fraction)
 
 
-def load_records(engine: Engine, wh: Warehouse, priorities: Mapping[str, int],
-                 excluded: list[str] | None = None) -> int:
-    """The newest record per (source, record_key) across every loaded staging file, numbered by rid."""
+def _file_list(files: list[str]) -> str:
+    return "[" + ", ".join("'" + _q(f) + "'" for f in files) + "]"
+
+
+def load_records(engine: Engine, files: list[str], priorities: Mapping[str, int]) -> int:
+    """The newest record per (source, record_key) across the given staging files, numbered by rid."""
+    if not files:
+        return 0
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
-    glob = wh.staging_glob("records").replace("'", "''")
-    engine.create(
-        "rec",
-        f"""
+    engine.create("rec", f"""
         SELECT row_number() OVER (ORDER BY source, record_key) - 1 AS rid, r.*, coalesce(p.priority, 50) AS priority
-        FROM (SELECT * EXCLUDE (filename) FROM read_parquet('{glob}', union_by_name = true, filename = true)
-              WHERE {_not_in('source', excluded or [])}
+        FROM (SELECT * FROM read_parquet({_file_list(files)}, union_by_name = true)
               QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
-        LEFT JOIN src_priority_in p USING (source)""",
-    )
+        LEFT JOIN src_priority_in p USING (source)""")
     return int(engine.scalar("SELECT count(*) FROM rec") or 0)
 
 
@@ -85,7 +86,7 @@ def run_full(
     progress: Progress | None = None,
 ) -> RunResult:
     t = Timer(progress)
-    n = load_records(engine, wh, run.priorities, run.excluded)
+    n = load_records(engine, run.records, run.priorities)
     if n == 0:
         raise RuleViolation("No active source has loaded records: activate a source (all three data roles "
                             "filled) and ingest a file first.")
@@ -140,7 +141,7 @@ def run_full(
     next_id = _assign_ids(engine, previous, next_id)
     t.done("stable ids", 0.75)
     _write_version(engine, wh, out, t)
-    events = _events(engine, wh, out)
+    events = _events(engine, run.events, out)
     t.done("events", 0.97)
     stats = _stats(engine, cfg, clusters, weights, events)
     stats["link_weight"], stats["review_weight"] = round(link_at, 2), round(review_at, 2)
@@ -154,13 +155,6 @@ def run_full(
     stats["review_pairs"] = len(review)
     t.done("report", 1.0)
     return RunResult(version=out.name, stats=stats, review=review, timings=t.timings)
-
-
-def _not_in(column: str, names: list[str]) -> str:
-    # NOT IN over an empty list must be TRUE; NOT IN (NULL) would filter every row out.
-    if not names:
-        return "TRUE"
-    return f"{column} NOT IN (" + ", ".join("'" + _q(n) + "'" for n in names) + ")"
 
 
 def _refs_sql(pairs: list[tuple[str, str]]) -> str:
@@ -234,14 +228,13 @@ def _write_version(engine: Engine, wh: Warehouse, out: Path, t: Timer) -> None:
     t.done("write links", 0.9)
 
 
-def _events(engine: Engine, wh: Warehouse, out: Path) -> int:
-    if not wh.has_staging("events"):
+def _events(engine: Engine, files: list[str], out: Path) -> int:
+    if not files:
         engine.write_parquet("SELECT * FROM profiles", out / "profiles.parquet")
         return 0
-    glob = wh.staging_glob("events").replace("'", "''")
     engine.create(
         "ev",
-        f"""SELECT * FROM read_parquet('{glob}', union_by_name = true)
+        f"""SELECT * FROM read_parquet({_file_list(files)}, union_by_name = true)
         QUALIFY row_number() OVER (PARTITION BY source, event_id ORDER BY run_id DESC, line DESC) = 1""",
     )
     # An identifier or key attributes an event only when it points at exactly one profile.

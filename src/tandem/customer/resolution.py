@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from tandem.activity import service as activity
 from tandem.config import Settings
-from tandem.customer import incremental, pipeline
+from tandem.customer import incremental, pipeline, sources
 from tandem.customer.engine import DuckEngine, Engine
 from tandem.customer.matching import MatchConfig
-from tandem.customer.models import ResolutionRun, ReviewPair, ReviewStatus, RunStatus, Source
-from tandem.customer.warehouse import Warehouse
+from tandem.customer.models import Content, ResolutionRun, ReviewPair, ReviewStatus, RunStatus, Source
+from tandem.customer.warehouse import Warehouse, safe_name
 from tandem.db import utcnow
 from tandem.errors import Conflict, NotFound, RuleViolation
 from tandem.workspace.models import Person
@@ -65,16 +65,15 @@ def resolve(
         raise RuleViolation("Mode is auto, full or incremental.", field="mode")
     authorize(actor, "customer.resolve")
     wh = warehouse(settings)
-    if not wh.has_staging("records"):
+    records, events = input_files(session, wh, Content.people), input_files(session, wh, Content.events)
+    if not records:
         raise RuleViolation("No customer records are loaded yet: ingest a source first.")
     cfg = config or MatchConfig()
     priorities = dict(session.execute(sa.select(Source.name, Source.priority)).all())
-    # Files of a registered source count only while it is active; files staged outside the
-    # registry (bulk loads, tests) always count.
-    excluded = list(session.scalars(sa.select(Source.name).where(~Source.is_active)))
     rules = pipeline.RunInput(
         priorities=priorities,
-        excluded=excluded,
+        records=records,
+        events=events,
         must_link=_decided(session, ReviewStatus.confirmed),
         cannot_link=_decided(session, ReviewStatus.rejected),
     )
@@ -82,7 +81,7 @@ def resolve(
     manifest = wh.manifest() if previous else {}
     next_id = int(manifest.get("stats", {}).get("next_id", 1)) if previous else 1
     decided = len(rules.must_link) + len(rules.cannot_link)
-    new_files, why_full = incremental.plan(wh, manifest, decided, excluded) if previous else ([], "first run")
+    new_files, why_full = incremental.plan(wh, manifest, decided, records + events) if previous else ([], "first run")
     use_incremental = mode == "incremental" or (mode == "auto" and why_full is None and bool(new_files))
     if mode == "incremental" and why_full:
         raise RuleViolation(f"An incremental run is not possible: {why_full}. Run a full resolution.", field="mode")
@@ -125,7 +124,7 @@ def resolve(
                     "timings": result.timings,
                     "config": cfg.__dict__,
                     "decided_pairs": decided,
-                    "inputs": incremental.staging_inputs(wh, excluded),
+                    "inputs": incremental.staging_inputs(wh, records + events),
                 },
                 keep=KEEP_VERSIONS,
             )
@@ -149,6 +148,16 @@ def resolve(
         link="/customers",
     )
     return run
+
+
+def input_files(session: Session, wh: Warehouse, content: Content) -> list[str]:
+    """The staging files resolution reads: every loaded run of an active source (a file whose run
+    never committed is not among them), plus files staged outside the registry by a bulk load."""
+    loaded = [str(r.path) for r in sources.loaded_runs(session, wh, content=content, active_only=True)]
+    registered = {safe_name(name) for name in session.scalars(sa.select(Source.name))}
+    folder = wh.root / "staging" / ("records" if content is Content.people else "events")
+    bulk = [str(p) for p in sorted(folder.glob("*/*.parquet")) if p.parent.name not in registered]
+    return loaded + bulk
 
 
 def _decided(session: Session, status: ReviewStatus) -> list[tuple[str, str]]:
