@@ -85,11 +85,10 @@ def resolve(
     use_incremental = mode == "incremental" or (mode == "auto" and why_full is None and bool(new_files))
     if mode == "incremental" and why_full:
         raise RuleViolation(f"An incremental run is not possible: {why_full}. Run a full resolution.", field="mode")
-    run = ResolutionRun(
-        mode="incremental" if use_incremental else "full", status=RunStatus.running, started_by_id=actor.id
-    )
-    session.add(run)
-    session.flush()
+    # The run row is written only when the run is done: on SQLite an early insert would hold the
+    # write lock for the whole run and make every other change in Tandem wait.
+    run = ResolutionRun(mode="incremental" if use_incremental else "full", status=RunStatus.running,
+                        started_by_id=actor.id, started_at=utcnow())
     own_engine = engine is None
     eng = engine or DuckEngine(temp_dir=wh.root / ".tmp")
     try:
@@ -135,6 +134,8 @@ def resolve(
         _sync_review(session, result.review)
     run.version, run.status, run.finished_at = name, RunStatus.loaded, utcnow()
     run.stats = {k: v for k, v in result.stats.items() if k != "weights"} | {"timings": result.timings}
+    session.add(run)
+    session.flush()
     s = result.stats
     activity.record(
         session,
