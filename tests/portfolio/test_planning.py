@@ -81,6 +81,17 @@ class TestRoadmap:
             roadmap.schedule(session, people["mk"], project_id=b.id, start_quarter="2031-Q2", end_quarter="2031-Q4")
         assert service.get_card(session, b.id).depends_on[0].id == a.id
 
+    def test_the_chart_draws_an_arrow_from_each_dependency_to_what_needs_it(self, session):
+        people = board(session)
+        a = approved(session, people, title="A", start="2031-Q1", end="2031-Q2")
+        b = approved(session, people, title="B", start="2031-Q3", end="2031-Q4")
+        roadmap.add_dependency(session, people["mk"], project_id=b.id, depends_on_id=a.id)
+        rows = roadmap.rows(session)
+        config = roadmap.chart(rows, roadmap.dependencies(session))
+        order = [r.card.project.id for r in rows if r.start]
+        assert config["tandem"]["links"] == [[order.index(a.id), order.index(b.id)]]
+        assert config["tandem"]["quarterAxis"] == "x"
+
 
 class TestBudget:
     def test_lines_totals_and_horizon(self, session):

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from tandem.customer import sources as customer_sources
 from tandem.errors import DomainError, RuleViolation
 from tandem.portfolio import budgets, roadmap, service, stack
 from tandem.portfolio.enums import BudgetStage, CostCategory, Disposition, ProjectStatus, Side
@@ -36,7 +37,8 @@ def roadmap_page(request: Request, session: SessionDep, me: CurrentPerson, side:
     side_f = Side(side) if side in Side.__members__ else None
     status_f = ProjectStatus(status) if status in roadmap.ON_ROADMAP else None
     rows = roadmap.rows(session, side=side_f, status=status_f, capability=capability or None)
-    return render(request, "portfolio/roadmap.html", rows=rows, chart=roadmap.chart(rows),
+    chart = roadmap.chart(rows, roadmap.dependencies(session))
+    return render(request, "portfolio/roadmap.html", rows=rows, chart=chart,
                   height=roadmap.chart_height(rows), side=side, status=status, capability=capability,
                   sides=[Side.marketing, Side.technology, Side.executive], statuses=list(roadmap.ON_ROADMAP),
                   capabilities=service.capabilities(session))
@@ -100,7 +102,9 @@ def _stack_page(request: Request, session: Session, me: Person, status: int = 20
                 errors: dict[str, str] | None = None, form: ToolForm | None = None) -> HTMLResponse:
     people = workspace.list_people(session)
     tools = stack.list_tools(session, today=_today())
-    return render(request, "portfolio/stack.html", status_code=status, tools=tools,
+    # Names in a tool's "sources it feeds" that match the Customers registry link to that source.
+    registry = {card.source.name.lower(): card.source.id for card in customer_sources.list_sources(session)}
+    return render(request, "portfolio/stack.html", status_code=status, tools=tools, registry=registry,
                   due=sum(1 for t in tools if t.renewal_due), dispositions=list(Disposition),
                   marketing=[p for p in people if p.side == Side.marketing],
                   technology=[p for p in people if p.side == Side.technology],

@@ -82,11 +82,17 @@ def rows(session: Session, *, side: Side | None = None, status: ProjectStatus | 
     return result
 
 
-def chart(rows_: list[Row]) -> dict[str, object]:
-    """A Chart.js floating-bar config: one bar per scheduled project, from its first to its last quarter.
+def dependencies(session: Session) -> dict[int, set[int]]:
+    """project id -> ids of the projects it depends on."""
+    return _graph(session)
 
-    The time axis is in years with quarters as quarter-years (2027-Q3 starts at 2027.5), because
-    charts.js carries no tick callbacks; the quarters are in each bar's label and the table below.
+
+def chart(rows_: list[Row], deps: dict[int, set[int]] | None = None) -> dict[str, object]:
+    """A Chart.js floating-bar config: one bar per scheduled project, from its first to its last quarter,
+    with an arrow from each dependency's end to the start of the project that needs it.
+
+    The axis is in quarter-years (2027-Q3 starts at 2027.5); charts.js labels its ticks as quarters
+    and draws the dependency arrows from the ``tandem`` block, since JSON carries no callbacks.
     """
     scheduled = [r for r in rows_ if r.start and r.end]
     if not scheduled:
@@ -94,8 +100,10 @@ def chart(rows_: list[Row]) -> dict[str, object]:
     def at(q: Quarter) -> float:
         return q.year + (q.number - 1) / 4
 
-    # Short labels keep the bars readable; dependencies are in the table under the chart.
     labels = [f"{_short(r.card.project.title)} ({r.start}–{r.end})" for r in scheduled]
+    index = {r.card.project.id: i for i, r in enumerate(scheduled)}
+    links = [[index[needed], index[pid]] for pid, needs in sorted((deps or {}).items()) if pid in index
+             for needed in sorted(needs) if needed in index]
     first = min(r.start.year for r in scheduled)  # type: ignore[union-attr]
     last = max(r.end.year for r in scheduled) + 1  # type: ignore[union-attr]
     return {
@@ -106,9 +114,10 @@ def chart(rows_: list[Row]) -> dict[str, object]:
             "borderSkipped": False, "borderRadius": 4, "barPercentage": 0.7}]},
         "options": {"indexAxis": "y", "plugins": {"legend": {"display": False}, "tooltip": {"enabled": False}},
                     "scales": {"x": {"type": "linear", "min": first, "max": last,
-                                     "ticks": {"stepSize": 1, "format": {"useGrouping": False}},
+                                     "ticks": {"stepSize": 0.25, "autoSkip": True, "maxTicksLimit": 16},
                                      "grid": {"color": "#e3e6ef"}},
                                "y": {"ticks": {"autoSkip": False}}}},
+        "tandem": {"links": links, "quarterAxis": "x"},
     }
 
 

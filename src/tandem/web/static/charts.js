@@ -12,6 +12,40 @@
     return value;
   }
 
+  // Data-driven extras (JSON carries no functions): quarter labels on an axis of quarter-years,
+  // and arrows between bars ("links": [[from, to], ...] by bar index) for dependencies.
+  function quarterTicks(config, axis) {
+    var scale = config.options.scales && config.options.scales[axis];
+    if (!scale) return;
+    scale.ticks = scale.ticks || {};
+    scale.ticks.callback = function (value) {
+      var year = Math.floor(value + 1e-9), q = Math.round((value - year) * 4) + 1;
+      return q === 1 ? year + "" : "Q" + q;
+    };
+  }
+
+  var linksPlugin = {
+    id: "tandemLinks",
+    afterDatasetsDraw: function (chart) {
+      var links = chart.config._config.tandem && chart.config._config.tandem.links;
+      if (!links || !links.length) return;
+      var bars = chart.getDatasetMeta(0).data, ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = "#111827"; ctx.fillStyle = "#111827"; ctx.lineWidth = 1.5;
+      links.forEach(function (link) {
+        var from = bars[link[0]], to = bars[link[1]];
+        if (!from || !to) return;
+        var x1 = Math.max(from.x, from.base), y1 = from.y, x2 = Math.min(to.x, to.base), y2 = to.y;
+        var bend = Math.max(x1 + 6, x2 - 8);
+        ctx.beginPath(); ctx.moveTo(x1, y1); ctx.lineTo(bend, y1); ctx.lineTo(bend, y2); ctx.lineTo(x2 - 1, y2);
+        ctx.stroke();
+        ctx.beginPath(); ctx.moveTo(x2, y2); ctx.lineTo(x2 - 6, y2 - 4); ctx.lineTo(x2 - 6, y2 + 4);
+        ctx.closePath(); ctx.fill();
+      });
+      ctx.restore();
+    }
+  };
+
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || !window.Chart) return;
@@ -23,6 +57,8 @@
     config.options.responsive = true;
     config.options.maintainAspectRatio = false;
     config.options.animation = false;
+    if (config.tandem && config.tandem.quarterAxis) quarterTicks(config, config.tandem.quarterAxis);
+    config.plugins = (config.plugins || []).concat(config.tandem ? [linksPlugin] : []);
     canvas.chart = new window.Chart(canvas, config);
     canvas.dataset.drawn = "1";
   }
