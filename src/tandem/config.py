@@ -36,6 +36,22 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="How often an open live feed checks for new activity."
     )
     debug: bool = Field(default=False, description="Show tracebacks in error pages; never in production.")
+    warehouse_keep_versions: int = Field(
+        default=5, ge=1, le=100, description="How many identity-resolution versions the warehouse keeps."
+    )
+    match_threshold: float = Field(
+        default=0.99, gt=0, lt=1, description="Match probability two records need to be linked into one profile."
+    )
+    review_floor: float = Field(
+        default=0.5, gt=0, lt=1, description="Pairs from this match probability up to the threshold go to review."
+    )
+    junk_limit: int = Field(
+        default=20, ge=2, description="An identifier value shared by more records than this is junk and links no one."
+    )
+    blocked_identifiers: str = Field(
+        default="", description="Extra identifier values that never link anyone, comma separated "
+        "(added to the built-in list: test@test.com, 0000000000, …)."
+    )
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

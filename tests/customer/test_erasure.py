@@ -140,3 +140,14 @@ def test_a_killed_resolution_leaves_the_previous_version_serving(session, settin
     resolution.resolve(session, steward, settings)  # the next run cleans it up
     assert not any(p.name.startswith(".tmp-") for p in wh.versions_dir.iterdir())
     assert os.path.exists(wh.current_dir() / "profiles.parquet")
+
+
+def test_cli_resolve_report_export_and_synth(cli, tmp_path):
+    code, out = cli("customers", "synth", "--people", "400", "--out", str(tmp_path / "syn"), "--no-events")
+    assert code == 0 and "source records" in out
+    code, out = cli("customers", "ingest", "--source", "crm", str(tmp_path / "syn" / "crm.csv"))
+    assert code == 0 and "loaded" in out
+    code, out = cli("customers", "resolve")
+    assert code == 1 and "activate" in out  # a source registered on the fly is inactive until its roles are set
+    code, out = cli("customers", "export-links", str(tmp_path / "links.txt"))
+    assert code == 1

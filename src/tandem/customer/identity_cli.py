@@ -5,6 +5,7 @@ Registered on the `customers` Typer app next to the ingestion commands.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import typer
@@ -13,12 +14,15 @@ from rich.table import Table
 
 from tandem.cli_support import as_operator, console, friendly, settings
 from tandem.customer import erasure, profiles, report, resolution
-from tandem.customer.matching import MatchConfig
+from tandem.customer import synth as synth_data
 from tandem.customer.warehouse import Warehouse
 
 
-def resolve(threshold: float = typer.Option(MatchConfig.threshold, "--threshold",
-                                            help="Match probability needed to link two records (0-1).")) -> None:
+def resolve(
+    threshold: float | None = typer.Option(None, "--threshold", min=0.0, max=1.0,
+                                           help="Match probability needed to link (default: TANDEM_MATCH_THRESHOLD)."),
+    mode: str = typer.Option("auto", "--mode", help="auto (incremental when safe), full or incremental."),
+) -> None:
     """Resolve every loaded record into one profile per person (a new warehouse version)."""
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   TimeElapsedColumn(), console=console) as bar:
@@ -28,10 +32,13 @@ def resolve(threshold: float = typer.Option(MatchConfig.threshold, "--threshold"
             bar.update(job, completed=fraction, description=f"Resolving identities: {phase}")
 
         with as_operator() as (session, operator):
-            run = resolution.resolve(session, operator, settings(), config=MatchConfig(threshold=threshold),
-                                     progress=step)
+            cfg = resolution.config_from(settings())
+            if threshold is not None:
+                cfg = dataclasses.replace(cfg, threshold=threshold)
+            run = resolution.resolve(session, operator, settings(), config=cfg, mode=mode, progress=step)
     s = run.stats
-    console.print(f"Version [bold]{run.version}[/bold]: {s['records']:,} records → {s['profiles']:,} profiles "
+    console.print(f"Version [bold]{run.version}[/bold] ({run.mode}): {s['records']:,} records → "
+                  f"{s['profiles']:,} profiles "
                   f"(merge rate {s['merge_rate']:.1%}, {s['junk_values']} junk identifier values, "
                   f"{s['review_pairs']} pairs for review) in {sum(s['timings'].values()):.1f} s")
 
@@ -82,9 +89,33 @@ def forget(identifier: str = typer.Argument(..., help="Email, phone, customer id
                   f"{done.files_rewritten} files rewritten. The request is logged without personal data.")
 
 
+def export_profiles(path: Path = typer.Argument(..., help="Target file: .parquet or .csv.")) -> None:
+    """Write every golden record (one row per customer) with its traits."""
+    version = Warehouse(settings().warehouse_path).current_dir()
+    n = profiles.export_profiles(version, path)
+    console.print(f"Wrote {n:,} profiles to {path}.")
+
+
+def synth(
+    people: int = typer.Option(..., "--people", min=1, help="How many people to invent."),
+    out: Path = typer.Option(..., "--out", help="Folder for the source, event and ground-truth files."),
+    seed: int = typer.Option(0, "--seed"),
+    events: bool = typer.Option(True, "--events/--no-events", help="Also write orders, sessions and email events."),
+) -> None:
+    """Write realistic synthetic source files (with a ground truth) for trying and benchmarking Tandem."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console) as bar:
+        job = bar.add_task("Generating", total=None)
+        manifest = synth_data.generate(people, out, seed=seed, with_events=events)
+        bar.update(job, total=1, completed=1)
+    rows = sum(s["rows"] for s in manifest["sources"].values())
+    console.print(f"Wrote {rows:,} source records for {people:,} people to {out} (see manifest.json).")
+
+
 def register(app: typer.Typer) -> None:
     app.command("resolve")(friendly(resolve))
     app.command("report")(friendly(show_report))
     app.command("profile")(friendly(profile))
     app.command("export-links")(friendly(export_links))
+    app.command("export-profiles")(friendly(export_profiles))
+    app.command("synth")(friendly(synth))
     app.command("forget")(friendly(forget))

@@ -111,7 +111,16 @@ def _rows(
 
 def export_links(version: Path | None, target: Path) -> int:
     """Write source, record_key, customer_id for every loaded record (Parquet or CSV by suffix)."""
-    links = _file(version, "links")
+    return _export(f"SELECT source, record_key, customer_id FROM read_parquet('{_file(version, 'links')}') "
+                   "ORDER BY source, record_key", target)
+
+
+def export_profiles(version: Path | None, target: Path) -> int:
+    """Write every golden record with its traits (Parquet or CSV by suffix)."""
+    return _export(f"SELECT * FROM read_parquet('{_file(version, 'profiles')}') ORDER BY customer_id", target)
+
+
+def _export(query: str, target: Path) -> int:
     suffix = target.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise RuleViolation(f"Export to a .parquet or .csv file, not '{suffix or target.name}'.", field="path")
@@ -119,10 +128,7 @@ def export_links(version: Path | None, target: Path) -> int:
     fmt = "parquet" if suffix == ".parquet" else "csv, HEADER true"
     tmp = target.with_name(f".{target.name}.tmp")
     with duck.reader() as con:
-        con.execute(
-            f"COPY (SELECT source, record_key, customer_id FROM read_parquet('{links}') ORDER BY source, "
-            f"record_key) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})"
-        )
-        count = con.execute(f"SELECT count(*) FROM read_parquet('{links}')").fetchone()
+        con.execute(f"COPY ({query}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
+        count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
     tmp.replace(target)
     return int(count[0]) if count else 0

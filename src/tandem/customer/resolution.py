@@ -28,8 +28,6 @@ from tandem.errors import Conflict, NotFound, RuleViolation
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
 
-KEEP_VERSIONS = 5
-
 
 @contextmanager
 def _exclusive(wh: Warehouse) -> Iterator[None]:
@@ -40,6 +38,14 @@ def _exclusive(wh: Warehouse) -> Iterator[None]:
         except BlockingIOError:
             raise Conflict("Another identity resolution is running; try again when it has finished.") from None
         yield
+
+
+def config_from(settings: Settings) -> MatchConfig:
+    """The steward's tuning, from the workspace settings."""
+    extra = tuple(v.strip().lower() for v in settings.blocked_identifiers.split(",") if v.strip())
+    base = MatchConfig()
+    return MatchConfig(threshold=settings.match_threshold, review_floor=settings.review_floor,
+                       junk_limit=settings.junk_limit, blocked_values=base.blocked_values + extra)
 
 
 def warehouse(settings: Settings) -> Warehouse:
@@ -66,9 +72,12 @@ def resolve(
     authorize(actor, "customer.resolve")
     wh = warehouse(settings)
     records, events = input_files(session, wh, Content.people), input_files(session, wh, Content.events)
+    if not records and wh.has_staging("records"):
+        raise RuleViolation("Records are loaded, but no source holding them is active: name its business owner, "
+                            "data steward and technical custodian, then activate it.")
     if not records:
         raise RuleViolation("No customer records are loaded yet: ingest a source first.")
-    cfg = config or MatchConfig()
+    cfg = config or config_from(settings)
     priorities = dict(session.execute(sa.select(Source.name, Source.priority)).all())
     rules = pipeline.RunInput(
         priorities=priorities,
@@ -125,7 +134,7 @@ def resolve(
                     "decided_pairs": decided,
                     "inputs": incremental.staging_inputs(wh, records + events),
                 },
-                keep=KEEP_VERSIONS,
+                keep=settings.warehouse_keep_versions,
             )
     finally:
         if own_engine:
