@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="How often an open live feed checks for new activity."
     )
     debug: bool = Field(default=False, description="Show tracebacks in error pages; never in production.")
+    warehouse_memory: str = Field(
+        default="", pattern=r"^(\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))?$",
+        description="Memory cap for the customer pipeline's DuckDB engine, e.g. 1GB (empty: DuckDB's default, "
+        "80% of RAM). A cap trades speed for memory: beyond it DuckDB spills to disk in the workspace.",
+    )
     warehouse_keep_versions: int = Field(
         default=5, ge=1, le=100, description="How many identity-resolution versions the warehouse keeps."
     )

@@ -99,7 +99,7 @@ def resolve(
     run = ResolutionRun(mode="incremental" if use_incremental else "full", status=RunStatus.running,
                         started_by_id=actor.id, started_at=utcnow())
     own_engine = engine is None
-    eng = engine or DuckEngine(temp_dir=wh.root / ".tmp")
+    eng = engine or DuckEngine(memory_limit=settings.warehouse_memory or None, temp_dir=wh.root / ".tmp")
     try:
         with _exclusive(wh), wh.new_version() as (name, tmp):
             if use_incremental and previous is not None:
