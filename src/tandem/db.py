@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -54,6 +55,11 @@ UpdatedAt = Annotated[dt.datetime, mapped_column(default=utcnow, onupdate=utcnow
 Text200 = Annotated[str, mapped_column(sa.String(200))]
 LongText = Annotated[str, mapped_column(sa.Text, default="")]
 BoolFalse = Annotated[bool, mapped_column(default=False, server_default=sa.false())]
+
+
+def enum_type(kind: type[StrEnum]) -> sa.Enum:
+    """A StrEnum stored by value in a portable VARCHAR (no native ENUM: migrations stay simple)."""
+    return sa.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 def person_fk(*, nullable: bool = False, ondelete: str | None = None) -> Mapped[Any]:

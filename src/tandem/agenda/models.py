@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tandem.db import Base, BoolFalse, CreatedAt, IntPK, LongText, Text200, UpdatedAt, person_fk
+from tandem.db import Base, BoolFalse, CreatedAt, IntPK, LongText, Text200, UpdatedAt, enum_type, person_fk
 from tandem.workspace.models import Side
 
 
@@ -40,10 +40,6 @@ class CycleState(StrEnum):
     closed = "closed"
 
 
-def _enum(kind: type[StrEnum]) -> sa.Enum:
-    return sa.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class Vision(Base):
     """Each edit is a new row, so the history of the joint vision is the table itself."""
 
@@ -60,7 +56,7 @@ class Priority(Base):
     __tablename__ = "agenda_priority"
 
     id: Mapped[IntPK]
-    side: Mapped[Side] = mapped_column(_enum(Side))
+    side: Mapped[Side] = mapped_column(enum_type(Side))
     rank: Mapped[int]
     title: Mapped[Text200]
     description: Mapped[LongText]
@@ -95,7 +91,7 @@ class Cycle(Base):
     goal: Mapped[LongText]
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
-    state: Mapped[CycleState] = mapped_column(_enum(CycleState), default=CycleState.planned)
+    state: Mapped[CycleState] = mapped_column(enum_type(CycleState), default=CycleState.planned)
     review: Mapped[LongText]
     # Closing snapshot: what was done and what moved on, frozen when the cycle closes.
     outcome: Mapped[dict[str, list[dict[str, object]]]] = mapped_column(sa.JSON, default=dict)
@@ -109,7 +105,7 @@ class Task(Base):
     id: Mapped[IntPK]
     title: Mapped[Text200]
     description: Mapped[LongText]
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.todo, index=True)
+    status: Mapped[Status] = mapped_column(enum_type(Status), default=Status.todo, index=True)
     due_on: Mapped[dt.date | None] = mapped_column(index=True)
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     cycle_id: Mapped[int | None] = mapped_column(
@@ -129,7 +125,7 @@ class Assignment(Base):
     id: Mapped[IntPK]
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_task.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = person_fk()
-    role: Mapped[Raci] = mapped_column(_enum(Raci))
+    role: Mapped[Raci] = mapped_column(enum_type(Raci))
 
 
 class Comment(Base):

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tandem.db import Base, BoolFalse, CreatedAt, IntPK, LongText, Text200, person_fk
+from tandem.db import Base, BoolFalse, CreatedAt, IntPK, LongText, Text200, enum_type, person_fk
 
 
 class SourceKind(StrEnum):
@@ -41,10 +41,6 @@ class ReviewStatus(StrEnum):
     rejected = "rejected"
 
 
-def _enum(kind: type[StrEnum]) -> sa.Enum:
-    return sa.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class Source(Base):
     """A registered data source with its three data-management roles."""
 
@@ -52,8 +48,8 @@ class Source(Base):
 
     id: Mapped[IntPK]
     name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind))
-    content: Mapped[Content] = mapped_column(_enum(Content), default=Content.people)
+    kind: Mapped[SourceKind] = mapped_column(enum_type(SourceKind))
+    content: Mapped[Content] = mapped_column(enum_type(Content), default=Content.people)
     description: Mapped[LongText]
     owner_id: Mapped[int | None] = person_fk(nullable=True)      # business owner, marketing
     steward_id: Mapped[int | None] = person_fk(nullable=True)    # data steward
@@ -75,7 +71,7 @@ class IngestRun(Base):
     source_id: Mapped[int] = mapped_column(sa.ForeignKey("customer_source.id", ondelete="CASCADE"), index=True)
     file_name: Mapped[Text200]
     content_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
-    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus), default=RunStatus.running)
+    status: Mapped[RunStatus] = mapped_column(enum_type(RunStatus), default=RunStatus.running)
     rows_in: Mapped[int] = mapped_column(default=0)
     loaded: Mapped[int] = mapped_column(default=0)
     quarantined: Mapped[int] = mapped_column(default=0)
@@ -92,7 +88,7 @@ class ResolutionRun(Base):
     id: Mapped[IntPK]
     version: Mapped[str] = mapped_column(sa.String(20), default="")
     mode: Mapped[str] = mapped_column(sa.String(20), default="full")  # full or incremental
-    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus), default=RunStatus.running)
+    status: Mapped[RunStatus] = mapped_column(enum_type(RunStatus), default=RunStatus.running)
     stats: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     error: Mapped[LongText]
     started_by_id: Mapped[int | None] = person_fk(nullable=True)
@@ -111,7 +107,7 @@ class ReviewPair(Base):
     right_ref: Mapped[str] = mapped_column(sa.String(300))
     weight: Mapped[float]
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), default=ReviewStatus.pending, index=True)
+    status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.pending, index=True)
     decided_by_id: Mapped[int | None] = person_fk(nullable=True)
     decided_at: Mapped[dt.datetime | None]
     created_at: Mapped[CreatedAt]
