@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from tandem.agenda import cycles, decisions, service
 from tandem.agenda.models import Status
-from tandem.agenda.schemas import parse_date, parse_id
 from tandem.errors import DomainError, RuleViolation
+from tandem.forms import parse_date, parse_id
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import redirect, render
 from tandem.workspace import service as workspace

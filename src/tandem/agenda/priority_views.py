@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tandem.agenda import priorities
-from tandem.agenda.schemas import parse_id
 from tandem.errors import DomainError, RuleViolation
+from tandem.forms import parse_id
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import redirect, render
 from tandem.workspace.models import Person, Side

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tandem.agenda.models import Status
 from tandem.agenda.rules import Raciset
-from tandem.errors import RuleViolation
+from tandem.forms import choice, parse_date, parse_id
 from tandem.workspace.models import Side
 
 
@@ -89,7 +89,23 @@ class CommentRead(BaseModel):
     created_at: dt.datetime
 
 
-class TaskForm(BaseModel):
+class RaciForm(BaseModel):
+    """RACI as a form posts it (select boxes); other modules' forms that create a task reuse it."""
+
+    accountable: str = ""
+    responsible: list[str] = Field(default_factory=list)
+    consulted: list[str] = Field(default_factory=list)
+    informed: list[str] = Field(default_factory=list)
+
+    def raci(self) -> Raciset:
+        def ids(values: list[str], field: str) -> list[int]:
+            return [i for i in (parse_id(v, field) for v in values) if i]
+
+        return Raciset(parse_id(self.accountable, "accountable"), ids(self.responsible, "responsible"),
+                       ids(self.consulted, "consulted"), ids(self.informed, "informed"))
+
+
+class TaskForm(RaciForm):
     """The task form as posted: all text, converted with field-named errors."""
 
     title: str = ""
@@ -98,10 +114,6 @@ class TaskForm(BaseModel):
     tags: str = ""
     status: str = "todo"
     cycle_id: str = ""
-    accountable: str = ""
-    responsible: list[str] = Field(default_factory=list)
-    consulted: list[str] = Field(default_factory=list)
-    informed: list[str] = Field(default_factory=list)
 
     def due(self) -> dt.date | None:
         return parse_date(self.due_on, "due_on")
@@ -110,37 +122,7 @@ class TaskForm(BaseModel):
         return parse_id(self.cycle_id, "cycle_id")
 
     def state(self) -> Status:
-        try:
-            return Status(self.status)
-        except ValueError:
-            raise RuleViolation("Choose a status: todo, doing, blocked or done.", field="status") from None
-
-    def raci(self) -> Raciset:
-        return Raciset(
-            parse_id(self.accountable, "accountable"),
-            [i for i in (parse_id(v, "responsible") for v in self.responsible) if i],
-            [i for i in (parse_id(v, "consulted") for v in self.consulted) if i],
-            [i for i in (parse_id(v, "informed") for v in self.informed) if i],
-        )
-
-
-def parse_date(value: str, field: str) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RuleViolation(f"'{value}' is not a date; use YYYY-MM-DD.", field=field) from None
-
-
-def parse_id(value: str, field: str) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise RuleViolation(f"'{value}' is not a valid choice.", field=field)
-    return int(value)
+        return choice(Status, self.status, "status")
 
 
 class VisionIn(BaseModel):
@@ -207,3 +189,4 @@ class DecisionIn(BaseModel):
     technology_decider_id: int | None = None
     decider_id: int | None = None
     task_ids: list[int] = Field(default_factory=list, max_length=50)
+

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from tandem.agenda import service as agenda
 from tandem.errors import DomainError, RuleViolation
+from tandem.forms import choice, parse_date, parse_id
 from tandem.portfolio import committee, meetings, service, votes
 from tandem.portfolio.enums import Side, Vote
 from tandem.portfolio.project_views import attempt
-from tandem.portfolio.schemas import OutcomeForm, choice, date_or_none, ident
+from tandem.portfolio.schemas import OutcomeForm
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import redirect, render
 from tandem.workspace import service as workspace
@@ -60,7 +60,7 @@ def committee_page(request: Request, session: SessionDep, me: CurrentPerson) -> 
 def member_add(request: Request, session: SessionDep, me: CurrentPerson,
                person_id: Annotated[str, Form()] = "") -> Response:
     def run() -> object:
-        pid = ident(person_id, "person_id")
+        pid = parse_id(person_id, "person_id")
         if pid is None:
             raise RuleViolation("Choose a person to add.", field="person_id")
         return committee.add_member(session, me, person_id=pid)
@@ -79,9 +79,9 @@ def quorum(request: Request, session: SessionDep, me: CurrentPerson, min_approva
            min_marketing_approvals: Annotated[str, Form()] = "1",
            min_technology_approvals: Annotated[str, Form()] = "1") -> Response:
     def run() -> object:
-        return committee.set_quorum(session, me, min_approvals=ident(min_approvals, "min_approvals") or 0,
-                                    min_marketing_approvals=ident(min_marketing_approvals, "min_approvals") or 0,
-                                    min_technology_approvals=ident(min_technology_approvals, "min_approvals") or 0)
+        return committee.set_quorum(session, me, min_approvals=parse_id(min_approvals, "min_approvals") or 0,
+                                    min_marketing_approvals=parse_id(min_marketing_approvals, "min_approvals") or 0,
+                                    min_technology_approvals=parse_id(min_technology_approvals, "min_approvals") or 0)
 
     return _refusable(request, session, me, run, "Quorum saved.", "/portfolio/committee")
 
@@ -115,7 +115,7 @@ def defer(request: Request, session: SessionDep, me: CurrentPerson, project_id: 
 def meeting_plan(request: Request, session: SessionDep, me: CurrentPerson, title: Annotated[str, Form()] = "",
                  held_on: Annotated[str, Form()] = "") -> Response:
     try:
-        day = date_or_none(held_on, "held_on")
+        day = parse_date(held_on, "held_on")
         if day is None:
             raise RuleViolation("Give the meeting's date.", field="held_on")
         meeting = meetings.plan_meeting(session, me, title=title, held_on=day)  # checks before it writes
@@ -149,14 +149,11 @@ def meeting_outcome(request: Request, session: SessionDep, me: CurrentPerson, me
     try:
         with session.begin_nested():  # the decision and the task are written together or not at all
             meetings.record_outcome(
-                session, me, meeting_id=meeting_id, project_id=ident(form.project_id, "project_id") or 0,
-                outcome=form.outcome, marketing_decider_id=ident(form.marketing_decider_id, "marketing_decider_id"),
-                technology_decider_id=ident(form.technology_decider_id, "technology_decider_id"),
-                task_title=form.task_title, due_on=date_or_none(form.due_on, "due_on"),
-                raci=agenda.Raciset(ident(form.accountable, "accountable"),
-                                    [i for i in (ident(v, "responsible") for v in form.responsible) if i],
-                                    [i for i in (ident(v, "consulted") for v in form.consulted) if i],
-                                    [i for i in (ident(v, "informed") for v in form.informed) if i]))
+                session, me, meeting_id=meeting_id, project_id=parse_id(form.project_id, "project_id") or 0,
+                outcome=form.outcome, marketing_decider_id=parse_id(form.marketing_decider_id, "marketing_decider_id"),
+                technology_decider_id=parse_id(form.technology_decider_id, "technology_decider_id"),
+                task_title=form.task_title, due_on=parse_date(form.due_on, "due_on"),
+                raci=form.raci())
     except DomainError as exc:
         if exc.status == 403:
             raise

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from tandem.customer import sources as customer_sources
 from tandem.errors import DomainError, RuleViolation
+from tandem.forms import choice, parse_date, parse_id
 from tandem.portfolio import budgets, roadmap, service, stack
 from tandem.portfolio.enums import BudgetStage, CostCategory, Disposition, ProjectStatus, Side
-from tandem.portfolio.schemas import BudgetForm, ToolForm, choice, date_or_none, ident
+from tandem.portfolio.schemas import BudgetForm, ToolForm
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import redirect, render
 from tandem.workspace import service as workspace
@@ -71,7 +72,7 @@ def budget(request: Request, session: SessionDep, me: CurrentPerson) -> HTMLResp
 def budget_add(request: Request, session: SessionDep, me: CurrentPerson,
                form: Annotated[BudgetForm, Form()]) -> Response:
     try:
-        project_id = ident(form.project_id, "project_id")
+        project_id = parse_id(form.project_id, "project_id")
         if project_id is None:
             raise RuleViolation("Choose the project this money is for.", field="project_id")
         line = budgets.add_line(session, me, project_id=project_id, quarter=form.quarter,
@@ -123,11 +124,12 @@ def tool_save(request: Request, session: SessionDep, me: CurrentPerson, form: An
         with session.begin_nested():
             tool = stack.save_tool(
                 session, me, name=form.name, vendor=form.vendor, category=form.category,
-                owner_id=ident(form.owner_id, "owner_id") or 0, custodian_id=ident(form.custodian_id, "custodian_id")
-                or 0, annual_cost=form.annual_cost or "0", currency=form.currency,
-                renews_on=date_or_none(form.renews_on, "renews_on"),
+                owner_id=parse_id(form.owner_id, "owner_id") or 0,
+                custodian_id=parse_id(form.custodian_id, "custodian_id") or 0,
+                annual_cost=form.annual_cost or "0", currency=form.currency,
+                renews_on=parse_date(form.renews_on, "renews_on"),
                 disposition=choice(Disposition, form.disposition, "disposition"), data_sources=form.data_sources,
-                notes=form.notes, tool_id=ident(tool_id, "tool_id"))
+                notes=form.notes, tool_id=parse_id(tool_id, "tool_id"))
     except DomainError as exc:
         if exc.status in (403, 404):
             raise

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from tandem.activity import service as activity
 from tandem.errors import DomainError, RuleViolation
+from tandem.forms import choice, parse_id
 from tandem.portfolio import budgets, committee, roadmap, rules, service, votes
 from tandem.portfolio.enums import BudgetStage, CostCategory, ProjectKind, ProjectStatus, Side, Vote
-from tandem.portfolio.schemas import AssessmentForm, CaseForm, ProposalForm, ScoreForm, choice, ident
+from tandem.portfolio.schemas import AssessmentForm, CaseForm, ProposalForm, ScoreForm
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import redirect, render
 from tandem.workspace.models import Person
@@ -140,7 +141,7 @@ def schedule(request: Request, session: SessionDep, me: CurrentPerson, project_i
 def depend(request: Request, session: SessionDep, me: CurrentPerson, project_id: int,
            depends_on_id: Annotated[str, Form()] = "") -> Response:
     def run() -> object:
-        needed = ident(depends_on_id, "depends_on")
+        needed = parse_id(depends_on_id, "depends_on")
         if needed is None:
             raise RuleViolation("Choose the project this one depends on.", field="depends_on")
         return roadmap.add_dependency(session, me, project_id=project_id, depends_on_id=needed)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
-from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tandem.agenda.schemas import RaciForm
 from tandem.errors import RuleViolation
+from tandem.forms import choice
 from tandem.portfolio.enums import BudgetStage, CostCategory, Disposition, ProjectKind, ProjectStatus, Side, Vote
-
-E = TypeVar("E", bound=StrEnum)
 
 
 class _In(BaseModel):
@@ -274,25 +272,15 @@ class ToolForm(BaseModel):
     notes: str = ""
 
 
-class OutcomeForm(BaseModel):
+class OutcomeForm(RaciForm):
+    """A meeting outcome: the decision and the agenda task (with its RACI) it leads to."""
+
     project_id: str = ""
     outcome: str = ""
     marketing_decider_id: str = ""
     technology_decider_id: str = ""
     task_title: str = ""
     due_on: str = ""
-    accountable: str = ""
-    responsible: list[str] = Field(default_factory=list)
-    consulted: list[str] = Field(default_factory=list)
-    informed: list[str] = Field(default_factory=list)
-
-
-def choice(kind: type[E], value: str, field: str) -> E:
-    try:
-        return kind(value)
-    except ValueError:
-        options = ", ".join(m.value for m in kind)
-        raise RuleViolation(f"Choose one of: {options}.", field=field) from None
 
 
 def whole(value: str, field: str) -> int:
@@ -302,20 +290,3 @@ def whole(value: str, field: str) -> int:
     return int(value)
 
 
-def ident(value: str, field: str) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise RuleViolation(f"'{value}' is not a valid choice.", field=field)
-    return int(value)
-
-
-def date_or_none(value: str, field: str) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise RuleViolation(f"'{value}' is not a date; use YYYY-MM-DD.", field=field) from None

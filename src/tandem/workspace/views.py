@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tandem.errors import DomainError, RuleViolation
+from tandem.forms import choice
 from tandem.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CurrentPerson, SessionDep, SettingsDep
 from tandem.web.templating import redirect, render
 from tandem.workspace import auth, policy, service
 from tandem.workspace.models import Role, Side
 from tandem.workspace.schemas import PersonForm
-
-E = TypeVar("E", bound=StrEnum)
 
 router = APIRouter(tags=["workspace pages"], include_in_schema=False)
 
@@ -120,8 +118,8 @@ def people(request: Request, session: SessionDep, me: CurrentPerson) -> HTMLResp
 def person_add(request: Request, session: SessionDep, me: CurrentPerson,
                form: Annotated[PersonForm, Form()]) -> Response:
     try:
-        side = _choice(Side, form.side, "side")
-        role = _choice(Role, form.role, "role")
+        side = choice(Side, form.side, "side")
+        role = choice(Role, form.role, "role")
         person, generated = service.add_person(session, me, email=form.email, name=form.name, side=side,
                                                role=role, title=form.title, password=form.password or None)
     except DomainError as exc:
@@ -137,15 +135,6 @@ def person_add(request: Request, session: SessionDep, me: CurrentPerson,
 def person_update(person_id: int, session: SessionDep, me: CurrentPerson,
                   role: Annotated[str, Form()], side: Annotated[str, Form()],
                   active: Annotated[str, Form()] = "") -> Response:
-    person = service.set_role(session, me, person_id=person_id, role=_choice(Role, role, "role"),
-                              side=_choice(Side, side, "side"), is_active=active == "on")
+    person = service.set_role(session, me, person_id=person_id, role=choice(Role, role, "role"),
+                              side=choice(Side, side, "side"), is_active=active == "on")
     return redirect("/admin/people", flash=f"Saved {person.name}.")
-
-
-def _choice(kind: type[E], value: str, field: str) -> E:
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        raise RuleViolation(f"Choose a {field}: one of {allowed}.", field=field) from None
-
