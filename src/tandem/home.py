@@ -25,8 +25,8 @@ def home(request: Request, session: SessionDep, me: CurrentPerson) -> HTMLRespon
     open_mine = [c for c in mine if c.task.status != "done"]
     overdue = agenda.list_tasks(session, me, today=today, view="overdue")
     waiting = priorities.unacknowledged(session)
-    # What this person can act on: priorities of the other side that still need a restatement.
-    for_me = [v for v in waiting if v.priority.side != me.side and me.side != "executive"]
+    # What this person can act on: the waiting priorities the policy lets them acknowledge.
+    for_me = [v for v in waiting if allows(me, "priority.acknowledge", side=v.priority.side)]
     events = activity.list_feed(session, limit=15)
     return render(request, "home.html", mine=open_mine[:10], mine_count=len(open_mine), overdue=overdue[:10],
                   overdue_count=len(overdue), waiting=waiting, for_me=for_me, events=events,

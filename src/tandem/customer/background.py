@@ -74,7 +74,7 @@ def _still_running(pid: int) -> bool:
     return _THREAD is not None and _THREAD.is_alive()
 
 
-def start(settings: Settings, actor: Person, open_session: Opener) -> None:
+def start(session: Session, settings: Settings, actor: Person, open_session: Opener) -> None:
     """Check the run may start, then resolve in a background thread; returns at once.
 
     Raises Forbidden, RuleViolation (nothing loaded) or Conflict (a run from the page is under way)
@@ -82,8 +82,7 @@ def start(settings: Settings, actor: Person, open_session: Opener) -> None:
     """
     global _THREAD
     authorize(actor, "customer.resolve")
-    if not resolution.warehouse(settings).has_staging("records"):
-        raise RuleViolation("No customer records are loaded yet: ingest a source first.")
+    resolution.check_ready(session, settings)  # the same refusal the run itself would give
     with _LOCK:
         if progress(settings).get("state") == "running":
             raise Conflict("Identity resolution is already running; its progress is on the customers page.")

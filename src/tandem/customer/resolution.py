@@ -71,12 +71,7 @@ def resolve(
         raise RuleViolation("Mode is auto, full or incremental.", field="mode")
     authorize(actor, "customer.resolve")
     wh = warehouse(settings)
-    records, events = input_files(session, wh, Content.people), input_files(session, wh, Content.events)
-    if not records and wh.has_staging("records"):
-        raise RuleViolation("Records are loaded, but no source holding them is active: name its business owner, "
-                            "data steward and technical custodian, then activate it.")
-    if not records:
-        raise RuleViolation("No customer records are loaded yet: ingest a source first.")
+    records, events = check_ready(session, settings)
     cfg = config or config_from(settings)
     priorities = dict(session.execute(sa.select(Source.name, Source.priority)).all())
     rules = pipeline.RunInput(
@@ -158,6 +153,18 @@ def resolve(
         link="/customers",
     )
     return run
+
+
+def check_ready(session: Session, settings: Settings) -> tuple[list[str], list[str]]:
+    """The record and event files a run would read; refuses when there are no records to resolve."""
+    wh = warehouse(settings)
+    records, events = input_files(session, wh, Content.people), input_files(session, wh, Content.events)
+    if not records and wh.has_staging("records"):
+        raise RuleViolation("Records are loaded, but no source holding them is active: name its business owner, "
+                            "data steward and technical custodian, then activate it.")
+    if not records:
+        raise RuleViolation("No customer records are loaded yet: ingest a source first.")
+    return records, events
 
 
 def input_files(session: Session, wh: Warehouse, content: Content) -> list[str]:

@@ -78,7 +78,7 @@ def overview(request: Request, session: SessionDep, me: CurrentPerson, settings:
 def resolve(request: Request, session: SessionDep, me: CurrentPerson, settings: SettingsDep,
             open_session: OpenerDep) -> Response:
     try:
-        background.start(settings, me, open_session)
+        background.start(session, settings, me, open_session)
     except DomainError as exc:
         if exc.status == 403:
             raise

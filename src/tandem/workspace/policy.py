@@ -115,7 +115,6 @@ POLICY: dict[str, Rule] = {
     "meeting.manage": Rule("leads and admins", at_least(Role.lead)),
     "budget.write": Rule("leads and admins", at_least(Role.lead)),
     "tool.write": Rule("members and up, any side", at_least(Role.member)),
-
     # pulse
     "pulse.manage": Rule("leads and admins: open and close waves, invite, remind, share links", at_least(Role.lead)),
     "pulse.items": Rule("admins: add, reword and retire survey items", at_least(Role.admin)),
@@ -130,24 +129,13 @@ POLICY: dict[str, Rule] = {
     "source.ingest": Rule("technology members and up, admins and the source's data steward: load files, read "
                           "quarantined rows", technology_or_steward(Role.member, steward=True)),
     # customer identity (resolution, review, erasure)
-    "customer.resolve": Rule("technology members and up, and admins", lambda a, c: _tech_member(a)),
-    "customer.review": Rule("data stewards: technology members and up, and admins", lambda a, c: _tech_member(a)),
-    "customer.erase": Rule("technology leads and admins (erasure cannot be undone)", lambda a, c: _tech_lead(a)),
+    "customer.resolve": Rule("technology members and up, and admins",
+                             technology_or_steward(Role.member, steward=False)),
+    "customer.review": Rule("data stewards: technology members and up, and admins",
+                            technology_or_steward(Role.member, steward=False)),
+    "customer.erase": Rule("technology leads and admins (erasure cannot be undone)",
+                           technology_or_steward(Role.lead, steward=False)),
 }
-
-
-def _tech_member(actor: Person) -> str | None:
-    if actor.role is Role.admin:
-        return None
-    if actor.side is not Side.technology or RANK[actor.role] < RANK[Role.member]:
-        return "only technology members, leads and admins run the customer data pipeline"
-    return None
-
-
-def _tech_lead(actor: Person) -> str | None:
-    if actor.role is Role.admin or (actor.side is Side.technology and actor.role is Role.lead):
-        return None
-    return "only technology leads and admins may erase customer data"
 
 
 def allows(actor: Person, action: str, **ctx: Any) -> bool:
