@@ -26,6 +26,11 @@ from typing import Any
 
 VERSION_PREFIX = "v"
 
+# The tables every resolution version holds. Read them only through ``table_files`` /
+# ``table_sql`` so that the on-disk layout of a version (one file, or a folder of parts) can
+# change without touching readers (pages, answers, erasure, export).
+TABLES = ("records", "links", "identifiers", "edges", "profiles", "events", "changes", "junk")
+
 
 class Warehouse:
     def __init__(self, root: Path) -> None:
@@ -72,6 +77,9 @@ class Warehouse:
         ] if self.versions_dir.exists() else []
         return f"{VERSION_PREFIX}{(max(existing) + 1 if existing else 1):06d}"
 
+    def version_dir(self, name: str) -> Path:
+        return self.versions_dir / name
+
     def manifest(self, name: str | None = None) -> dict[str, Any]:
         name = name or self.current()
         if not name:
@@ -108,6 +116,24 @@ class Warehouse:
         for leftover in self.versions_dir.glob(".tmp-*"):  # from a crashed run
             shutil.rmtree(leftover, ignore_errors=True)
         return doomed
+
+
+def table_files(version: Path, table: str) -> list[Path]:
+    """The Parquet files that make up ``table`` in the version folder (empty when it has none)."""
+    single = version / f"{table}.parquet"
+    if single.exists():
+        return [single]
+    folder = version / table
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def table_sql(version: Path, table: str) -> str | None:
+    """A DuckDB table expression reading ``table`` of the version, or None when it has no file."""
+    files = table_files(version, table)
+    if not files:
+        return None
+    quoted = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    return f"read_parquet([{quoted}], union_by_name = true)"
 
 
 def atomic_write_text(path: Path, text: str) -> None:
