@@ -9,6 +9,7 @@ from tandem.customer import models as customer_models
 from tandem.db import Base
 from tandem.portfolio import models as portfolio_models
 from tandem.pulse import models as pulse_models
+from tandem.questions import models as questions_models
 from tandem.workspace import models as workspace_models
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "customer_models",
     "portfolio_models",
     "pulse_models",
+    "questions_models",
     "workspace_models",
 ]
