@@ -53,6 +53,17 @@ class Settings(BaseSettings):
     junk_limit: int = Field(
         default=20, ge=2, description="An identifier value shared by more records than this is junk and links no one."
     )
+    query_timeout: float = Field(
+        default=30.0, gt=0, le=3600, description="Time limit of one answer query, in seconds (the query is stopped)."
+    )
+    query_row_limit: int = Field(
+        default=5000, ge=1, le=1_000_000, description="Rows an answer query returns and a run keeps; more are cut "
+        "and the run is marked truncated."
+    )
+    query_memory: str = Field(
+        default="1GB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="Memory limit of one answer query's DuckDB connection, e.g. 512MB (the query is stopped beyond it).",
+    )
     blocked_identifiers: str = Field(
         default="", description="Extra identifier values that never link anyone, comma separated "
         "(added to the built-in list: test@test.com, 0000000000, …)."
