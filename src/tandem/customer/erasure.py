@@ -111,6 +111,8 @@ def forget(session: Session, actor: Person, settings: Settings, *, identifier: s
         for path in sorted((wh.root / "quarantine").glob("*.parquet")):
             files += bool(_rewrite(con, path, "NOT EXISTS (SELECT 1 FROM gone_values g WHERE contains(raw, g.value))"))
         not_customer = "coalesce(customer_id, '') NOT IN (SELECT customer_id FROM gone_customers)"
+        for path in sorted((wh.root / "segments").glob("*.parquet")):  # saved segments' members (Questions)
+            files += bool(_rewrite(con, path, not_customer))
         for version in wh.versions():
             for path in sorted((wh.versions_dir / version).glob("*.parquet")):
                 cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{_q(path)}')").fetchall()}

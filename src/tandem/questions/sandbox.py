@@ -17,12 +17,13 @@ import math
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
+import pyarrow as pa
 
 from tandem.customer.warehouse import Warehouse, table_files
 from tandem.errors import RuleViolation
@@ -36,6 +37,7 @@ EMPTY = {
     "segments": "SELECT NULL::VARCHAR AS segment, NULL::VARCHAR AS customer_id WHERE false",
 }
 THREADS = 2
+T = TypeVar("T")
 
 
 class QueryStopped(RuleViolation):
@@ -121,16 +123,17 @@ def _open(snap: Snapshot, limits: Limits) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run(sql: str, snap: Snapshot, *, params: Mapping[str, Any] | None = None, limits: Limits | None = None,
-        declared: Sequence[str] = ()) -> Result:
-    """Check ``sql`` with the guard, then run it on a locked connection; raise Refused or QueryStopped."""
-    limits = limits or Limits()
-    names = set(declared) | set(params or {})
-    checked = guard.check(sql, params=names)
+def _prepare(sql: str, params: Mapping[str, Any] | None, declared: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    checked = guard.check(sql, params=set(declared) | set(params or {}))
     bound = {k: v for k, v in (params or {}).items() if k.lower() in checked.params}
     missing = checked.params - {k.lower() for k in bound}
     if missing:
         raise RuleViolation(f"The parameter ${sorted(missing)[0]} has no value.", field="params")
+    return checked.sql, bound
+
+
+def _limited(snap: Snapshot, limits: Limits, work: Callable[[duckdb.DuckDBPyConnection], T]) -> tuple[T, int]:
+    """Run ``work`` on a fresh locked connection under the time and memory limits; (its result, ms)."""
     con = _open(snap, limits)
     timed_out = threading.Event()
 
@@ -142,9 +145,7 @@ def run(sql: str, snap: Snapshot, *, params: Mapping[str, Any] | None = None, li
     started = time.perf_counter()
     timer.start()
     try:
-        cursor = con.execute(checked.sql, bound) if bound else con.execute(checked.sql)
-        description = cursor.description or []
-        raw = cursor.fetchmany(limits.row_limit + 1)
+        out = work(con)
     except duckdb.InterruptException:
         raise QueryStopped("timeout", f"The query was stopped after {limits.timeout_s:g} seconds, the time limit "
                            "(TANDEM_QUERY_TIMEOUT); aggregate more or filter earlier.") from None
@@ -161,12 +162,46 @@ def run(sql: str, snap: Snapshot, *, params: Mapping[str, Any] | None = None, li
     finally:
         timer.cancel()
         con.close()
-    elapsed = int((time.perf_counter() - started) * 1000)
-    truncated = len(raw) > limits.row_limit
+    return out, int((time.perf_counter() - started) * 1000)
+
+
+def run(sql: str, snap: Snapshot, *, params: Mapping[str, Any] | None = None, limits: Limits | None = None,
+        declared: Sequence[str] = ()) -> Result:
+    """Check ``sql`` with the guard, then run it on a locked connection; raise Refused or QueryStopped."""
+    limits = limits or Limits()
+    text, bound = _prepare(sql, params, declared)
+
+    def work(con: duckdb.DuckDBPyConnection) -> tuple[list[Any], list[tuple[Any, ...]]]:
+        cursor = con.execute(text, bound) if bound else con.execute(text)
+        description = list(cursor.description or [])
+        return description, cursor.fetchmany(limits.row_limit + 1)
+
+    (description, raw), elapsed = _limited(snap, limits, work)
     columns = [{"name": str(d[0]), "type": str(d[1])} for d in description]
     rows = [[json_safe(v) for v in row] for row in raw[: limits.row_limit]]
-    return Result(columns=columns, rows=rows, truncated=truncated, duration_ms=elapsed,
+    return Result(columns=columns, rows=rows, truncated=len(raw) > limits.row_limit, duration_ms=elapsed,
                   warehouse_version=snap.version)
+
+
+def customer_ids(sql: str, snap: Snapshot, *, params: Mapping[str, Any] | None = None,
+                 limits: Limits | None = None, declared: Sequence[str] = ()) -> pa.Table:
+    """Every distinct ``customer_id`` the query returns (no row cap: a segment is all its members)."""
+    limits = limits or Limits()
+    text, bound = _prepare(sql, params, declared)
+    # The newline keeps a trailing -- comment of the (already checked) query from eating the bracket.
+    wrapped = (f"SELECT DISTINCT customer_id::VARCHAR AS customer_id FROM ({text}\n) AS answer "  # noqa: S608
+               "WHERE customer_id IS NOT NULL ORDER BY 1")
+
+    def work(con: duckdb.DuckDBPyConnection) -> pa.Table:
+        probe = f"SELECT * FROM ({text}\n) AS answer LIMIT 0"  # noqa: S608
+        names = [d[0] for d in (con.execute(probe, bound) if bound else con.execute(probe)).description or []]
+        if "customer_id" not in names:
+            raise RuleViolation("The answer has no customer_id column, so it cannot become a segment.",
+                                field="answer_id")
+        return (con.sql(wrapped, params=bound) if bound else con.sql(wrapped)).to_arrow_table()
+
+    table, _ = _limited(snap, limits, work)
+    return table
 
 
 def _first(exc: Exception) -> str:

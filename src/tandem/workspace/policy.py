@@ -79,6 +79,24 @@ def technology_or_steward(role: Role, *, steward: bool) -> Check:
     return check
 
 
+def asker(actor: Person, ctx: dict[str, Any]) -> str | None:
+    """Questions: marketing asks (and executives, who sponsor the questions); admins may too."""
+    if RANK[actor.role] < RANK[Role.member]:
+        return f"needs the member role or higher (you are {actor.role})"
+    if actor.role is Role.admin or actor.side in (Side.marketing, Side.executive):
+        return None
+    return "marketing and executives ask questions; technology answers them"
+
+
+def answerer(actor: Person, ctx: dict[str, Any]) -> str | None:
+    """Questions: technology members and up answer, and so do analysts of any side (title says analyst)."""
+    if RANK[actor.role] < RANK[Role.member]:
+        return f"needs the member role or higher (you are {actor.role})"
+    if actor.role is Role.admin or actor.side is Side.technology or "analyst" in (actor.title or "").lower():
+        return None
+    return "only technology members and up, analysts and admins answer questions"
+
+
 @dataclass(frozen=True)
 class Rule:
     who: str
@@ -135,6 +153,17 @@ POLICY: dict[str, Rule] = {
                             technology_or_steward(Role.member, steward=False)),
     "customer.erase": Rule("technology leads and admins (erasure cannot be undone)",
                            technology_or_steward(Role.lead, steward=False)),
+    # questions
+    "question.ask": Rule("marketing and executive members and up, and admins", asker),
+    "question.vote": Rule("members and up, any side", at_least(Role.member)),
+    "question.comment": Rule("members and up, any side", at_least(Role.member)),
+    "question.triage": Rule("technology members and up, analysts and admins: accept, decline, merge",
+                            answerer),
+    "answer.write": Rule("technology members and up, analysts and admins: write and schedule answers, "
+                         "run ad-hoc queries, save segments", answerer),
+    "answer.run": Rule("members and up, any side: run a saved answer (read-only)", at_least(Role.member)),
+    "insight.write": Rule("members and up, any side: write an insight, turn it into a task",
+                          at_least(Role.member)),
 }
 
 
