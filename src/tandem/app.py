@@ -33,6 +33,8 @@ from tandem.portfolio import api as portfolio_api
 from tandem.portfolio import views as portfolio_views
 from tandem.pulse import api as pulse_api
 from tandem.pulse import views as pulse_views
+from tandem.scorecard import api as scorecard_api
+from tandem.scorecard import views as scorecard_views
 from tandem.web import health
 from tandem.web.deps import LoginRequired
 from tandem.web.security import SecurityHeaders
@@ -44,7 +46,7 @@ log = logging.getLogger("tandem")
 
 # The navigation shows only modules that exist; later modules add themselves here.
 NAV = [("Home", "/"), ("Agenda", "/agenda"), ("Customers", "/customers"), ("Portfolio", "/portfolio"),
-       ("Pulse", "/pulse"), ("Activity", "/activity")]
+       ("Pulse", "/pulse"), ("Scorecard", "/scorecard"), ("Activity", "/activity")]
 
 
 # Every router, in one explicit list (no auto-discovery): the app, `tandem routes` and the
@@ -59,6 +61,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     *customer_routes.ROUTERS,
 )
 
+    scorecard_views.router, scorecard_api.router,
 
 def routes() -> list[APIRoute]:
     return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]

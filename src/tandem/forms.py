@@ -37,3 +37,17 @@ def choice(kind: type[E], value: str, field: str) -> E:
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
         raise RuleViolation(f"Choose a {field.replace('_', ' ')}: one of {allowed}.", field=field) from None
+
+
+def parse_number(value: str, field: str) -> float | None:
+    """A number typed in a form (``1,234.5`` or ``72.5%`` allowed); blank means none."""
+    text = (value or "").strip().replace(",", "").replace(" ", "").rstrip("%")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise RuleViolation(f"'{value}' is not a number.", field=field) from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise RuleViolation(f"'{value}' is not a finite number.", field=field)
+    return number

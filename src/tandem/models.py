@@ -10,6 +10,7 @@ from tandem.db import Base
 from tandem.portfolio import models as portfolio_models
 from tandem.pulse import models as pulse_models
 from tandem.questions import models as questions_models
+from tandem.scorecard import models as scorecard_models
 from tandem.workspace import models as workspace_models
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "portfolio_models",
     "pulse_models",
     "questions_models",
+    "scorecard_models",
     "workspace_models",
 ]

@@ -40,6 +40,14 @@ SELECT 'shop' AS source, 1::BIGINT AS run_id, i AS line, 'E' || i AS event_id,
 FROM range(1, {e} + 1) t(i)
 """
 LINKS = "SELECT 'crm' AS source, 'K' || customer_id AS record_key, customer_id FROM profiles"
+RECORDS = """
+SELECT 'crm' AS source, 'K' || customer_id AS record_key, 1::BIGINT AS run_id, row_number() OVER () AS line,
+       first_name, last_name, first_name || ' ' || last_name AS full_name, lower(first_name) AS first_key,
+       lower(last_name) AS last_key, email, email AS email_key, phone, birth_date, street, city, postal_code, country,
+       device_id, loyalty_id, last_updated AS updated_at, '{}' AS traits, NULL::VARCHAR AS dropped,
+       10::BIGINT AS priority, customer_id
+FROM profiles
+"""
 
 
 def warehouse(settings: Settings, *, profiles: int = 200, events: int = 2000) -> str:
@@ -49,11 +57,12 @@ def warehouse(settings: Settings, *, profiles: int = 200, events: int = 2000) ->
         con.execute(f"CREATE TABLE profiles AS {PROFILES.format(n=profiles)}")
         con.execute(f"CREATE TABLE events AS {EVENTS.format(n=profiles, e=events)}")
         con.execute(f"CREATE TABLE links AS {LINKS}")
+        con.execute(f"CREATE TABLE records AS {RECORDS}")
         con.execute("CREATE TABLE identifiers AS SELECT 'email' AS kind, email AS value, customer_id, 'crm' AS source, "
                     "'K' || customer_id AS record_key, false AS is_junk FROM profiles")
         con.execute("CREATE TABLE changes AS SELECT NULL::VARCHAR AS change, NULL::VARCHAR AS previous_id, "
                     "NULL::VARCHAR AS customer_id WHERE false")
-        for table in ("profiles", "events", "links", "identifiers", "changes"):
+        for table in ("profiles", "records", "events", "links", "identifiers", "changes"):
             con.execute(f"COPY {table} TO '{Path(tmp) / (table + '.parquet')}' (FORMAT parquet)")
         wh.publish(name, tmp, {"profiles": profiles, "events": events}, keep=5)
     return name

@@ -12,7 +12,15 @@ import itertools
 import pytest
 
 from factories.workspace import person
-from permissions import cases_agenda, cases_customer, cases_customer_view, cases_portfolio, cases_pulse, cases_workspace
+from permissions import (
+    cases_agenda,
+    cases_customer,
+    cases_customer_view,
+    cases_portfolio,
+    cases_pulse,
+    cases_scorecard,
+    cases_workspace,
+)
 from permissions.world import Case, World
 from tandem.app import routes
 from tandem.workspace.models import Role, Side
@@ -20,7 +28,8 @@ from tandem.workspace.policy import allows
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC = {"workspace.login_submit"}  # signing in needs no session by definition
-MODULES = [cases_workspace, cases_agenda, cases_portfolio, cases_pulse, cases_customer, cases_customer_view]
+MODULES = [cases_workspace, cases_agenda, cases_portfolio, cases_pulse, cases_customer, cases_customer_view,
+           cases_scorecard]
 PERSONAS = list(itertools.product(list(Side), list(Role)))
 
 

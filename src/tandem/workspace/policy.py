@@ -79,6 +79,15 @@ def technology_or_steward(role: Role, *, steward: bool) -> Check:
     return check
 
 
+def owner_or_lead(actor: Person, ctx: dict[str, Any]) -> str | None:
+    """A KPI's owner (or its named responsible person), member or up; leads and admins for any KPI."""
+    if RANK[actor.role] >= RANK[Role.lead]:
+        return None
+    if RANK[actor.role] >= RANK[Role.member] and actor.id in ctx.get("owners", ()):
+        return None
+    return "only the KPI's owner or responsible person, leads and admins"
+
+
 def asker(actor: Person, ctx: dict[str, Any]) -> str | None:
     """Questions: marketing asks (and executives, who sponsor the questions); admins may too."""
     if RANK[actor.role] < RANK[Role.member]:
@@ -153,6 +162,13 @@ POLICY: dict[str, Rule] = {
                             technology_or_steward(Role.member, steward=False)),
     "customer.erase": Rule("technology leads and admins (erasure cannot be undone)",
                            technology_or_steward(Role.lead, steward=False)),
+    # scorecard
+    "kpi.define": Rule("members and up, any side: define a KPI (they name its owner)", at_least(Role.member)),
+    "kpi.edit": Rule("the KPI's owner or responsible person, leads and admins: change, re-target or archive it",
+                     owner_or_lead),
+    "kpi.record": Rule("the KPI's owner or responsible person, leads and admins: enter a value by hand",
+                       owner_or_lead),
+    "kpi.compute": Rule("members and up, any side: compute KPI values from their sources", at_least(Role.member)),
     # questions
     "question.ask": Rule("marketing and executive members and up, and admins", asker),
     "question.vote": Rule("members and up, any side", at_least(Role.member)),

@@ -1,0 +1,1 @@
+"""Scorecard: KPIs with targets and thresholds, values per period, corrective action."""
