@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from tandem import __version__, migrate
+from tandem import __version__, backup_cli, migrate
 from tandem.agenda import cli as agenda_cli
 from tandem.cli_support import as_operator, console, engine, friendly, settings
 from tandem.customer import cli as customer_cli
@@ -26,6 +26,7 @@ app.add_typer(portfolio_cli.app, name="portfolio")
 app.add_typer(pulse_cli.app, name="pulse")
 app.add_typer(customer_cli.app, name="customers")
 identity_cli.register(customer_cli.app)  # resolve, report, profile, export-links, forget
+backup_cli.register(app)  # backup PATH, restore PATH
 
 
 @app.callback()
