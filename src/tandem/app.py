@@ -59,9 +59,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     pulse_views.router, pulse_api.router,
     customer_view_views.router, customer_view_api.router,
     *customer_routes.ROUTERS,
+    scorecard_views.router, scorecard_api.router,
 )
 
-    scorecard_views.router, scorecard_api.router,
 
 def routes() -> list[APIRoute]:
     return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
