@@ -68,12 +68,17 @@ def _postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def empty_database(request: pytest.FixtureRequest, sqlite_file: Path) -> Iterator[str]:
+    """An empty database of the selected backend: a new PostgreSQL database, or ``sqlite_file``."""
     if request.config.getoption("--db") == "postgres":
         yield from _postgres_url()
     else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'tandem.db'}"
+        yield f"sqlite:///{sqlite_file}"
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from empty_database(request, tmp_path_factory.mktemp("db") / "tandem.db")
 
 
 @pytest.fixture(scope="session")
@@ -167,10 +172,7 @@ def api(app: FastAPI, session: Session) -> Iterator[Callable[[Person], TestClien
 @pytest.fixture
 def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of the selected backend, for code that commits for real (CLI, demo, server)."""
-    if request.config.getoption("--db") == "postgres":
-        yield from _postgres_url()
-    else:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+    yield from empty_database(request, tmp_path / "fresh.db")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -37,6 +37,8 @@ from tandem.scorecard import api as scorecard_api
 from tandem.scorecard import views as scorecard_views
 from tandem.web import health
 from tandem.web.deps import LoginRequired
+from tandem.web.limits import bounded_numbers
+from tandem.web.openapi import document_errors
 from tandem.web.security import SecurityHeaders
 from tandem.web.templating import build_templates, render
 from tandem.workspace import api as workspace_api
@@ -71,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Tandem", version=__version__, openapi_url="/api/openapi.json",
                   docs_url=None, redoc_url=None,  # the stock docs pages load assets from a CDN
-                  lifespan=_lifespan)
+                  lifespan=_lifespan, dependencies=[Depends(bounded_numbers)])
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = build_templates(NAV)
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     _add_error_handlers(app)
+    document_errors(app)
     return app
 
 
