@@ -33,6 +33,11 @@ from tandem.portfolio import api as portfolio_api
 from tandem.portfolio import views as portfolio_views
 from tandem.pulse import api as pulse_api
 from tandem.pulse import views as pulse_views
+from tandem.questions import answer_api as questions_answer_api
+from tandem.questions import answer_views as questions_answer_views
+from tandem.questions import api as questions_api
+from tandem.questions import views as questions_views
+from tandem.questions.scheduler import Scheduler
 from tandem.scorecard import api as scorecard_api
 from tandem.scorecard import views as scorecard_views
 from tandem.web import health
@@ -47,7 +52,8 @@ from tandem.workspace import views as workspace_views
 log = logging.getLogger("tandem")
 
 # The navigation shows only modules that exist; later modules add themselves here.
-NAV = [("Home", "/"), ("Agenda", "/agenda"), ("Customers", "/customers"), ("Portfolio", "/portfolio"),
+NAV = [("Home", "/"), ("Agenda", "/agenda"), ("Customers", "/customers"), ("Questions", "/questions"),
+       ("Portfolio", "/portfolio"),
        ("Pulse", "/pulse"), ("Scorecard", "/scorecard"), ("Activity", "/activity")]
 
 
@@ -61,6 +67,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     pulse_views.router, pulse_api.router,
     customer_view_views.router, customer_view_api.router,
     *customer_routes.ROUTERS,
+    questions_views.router, questions_answer_views.router, questions_api.router, questions_answer_api.router,
     scorecard_views.router, scorecard_api.router,
 )
 
@@ -88,7 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    scheduler = Scheduler(app.state.engine, app.state.settings).start()  # scheduled answers (questions)
     yield
+    scheduler.stop()
     app.state.engine.dispose()
 
 

@@ -12,6 +12,7 @@ from tandem.customer import cli as customer_cli
 from tandem.customer import identity_cli
 from tandem.portfolio import cli as portfolio_cli
 from tandem.pulse import cli as pulse_cli
+from tandem.questions import cli as questions_cli
 from tandem.scorecard import cli as scorecard_cli
 from tandem.workspace import cli as users_cli
 from tandem.workspace import service as workspace
@@ -26,6 +27,7 @@ app.add_typer(agenda_cli.app, name="agenda")
 app.add_typer(portfolio_cli.app, name="portfolio")
 app.add_typer(pulse_cli.app, name="pulse")
 app.add_typer(customer_cli.app, name="customers")
+app.add_typer(questions_cli.app, name="questions")
 app.add_typer(scorecard_cli.app, name="scorecard")
 identity_cli.register(customer_cli.app)  # resolve, report, profile, export-links, forget
 backup_cli.register(app)  # backup PATH, restore PATH

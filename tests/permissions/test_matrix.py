@@ -18,6 +18,7 @@ from permissions import (
     cases_customer_view,
     cases_portfolio,
     cases_pulse,
+    cases_questions,
     cases_scorecard,
     cases_workspace,
 )
@@ -29,7 +30,7 @@ from tandem.workspace.policy import allows
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC = {"workspace.login_submit"}  # signing in needs no session by definition
 MODULES = [cases_workspace, cases_agenda, cases_portfolio, cases_pulse, cases_customer, cases_customer_view,
-           cases_scorecard]
+           cases_scorecard, cases_questions]
 PERSONAS = list(itertools.product(list(Side), list(Role)))
 
 

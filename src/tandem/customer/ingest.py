@@ -9,7 +9,6 @@ only hidden temporary files, swept by the next run. No HTTP, no commits.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -36,6 +35,7 @@ from tandem.customer.normalize_fast import Cache
 from tandem.customer.warehouse import Warehouse, atomic_target
 from tandem.db import utcnow
 from tandem.errors import DomainError
+from tandem.exports import SafeWriter
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
 
@@ -270,7 +270,7 @@ def quarantine_rows(warehouse: Warehouse, run: IngestRun, *, limit: int | None =
 def quarantine_csv(warehouse: Warehouse, run: IngestRun) -> Iterator[str]:
     """The run's refused rows as CSV text (line, reason, raw), streamed."""
     buffer = io.StringIO()
-    out = csv.writer(buffer)
+    out = SafeWriter(buffer)
     out.writerow(["line", "reason", "raw"])
     path = warehouse.quarantine_file(run.id)
     if run.status is RunStatus.loaded and path.exists():

@@ -13,6 +13,7 @@ from typing import Any
 from tandem.analytics import duck
 from tandem.customer import normalize as norm
 from tandem.errors import NotFound, RuleViolation
+from tandem.exports import safe_sql
 
 SEARCH_LIMIT = 50
 
@@ -128,6 +129,10 @@ def _export(query: str, target: Path) -> int:
     fmt = "parquet" if suffix == ".parquet" else "csv, HEADER true"
     tmp = target.with_name(f".{target.name}.tmp")
     with duck.reader() as con:
+        if fmt != "parquet":  # a CSV is for people: neutralise formula cells (tandem.exports)
+            columns = [(f'"{name}"', kind) for name, kind, *_ in con.execute(f"DESCRIBE {query}").fetchall()]
+            query = "SELECT " + ", ".join(f"{safe_sql(c)} AS {c}" if kind == "VARCHAR" else c
+                                          for c, kind in columns) + f" FROM ({query})"
         con.execute(f"COPY ({query}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
         count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
     tmp.replace(target)

@@ -17,6 +17,8 @@ from importlib import resources
 from io import StringIO
 from typing import TextIO
 
+from tandem.exports import SafeWriter
+
 GROUPS = ("marketing", "technology", "all")
 
 EXPORT_COLUMNS = ("source", "year", "group", "statement", "value", "note")
@@ -125,7 +127,7 @@ def _format_value(value: float | None) -> str:
 
 def write_csv(out: TextIO, benchmarks: Iterable[Benchmark] | None = None) -> int:
     """Write the benchmarks with exactly ``EXPORT_COLUMNS``; returns the number of rows written."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for b in published_benchmarks() if benchmarks is None else benchmarks:

@@ -6,9 +6,9 @@ spreadsheet never receives a figure the report would hide.
 
 from __future__ import annotations
 
-import csv
 from typing import TextIO
 
+from tandem.exports import SafeDictWriter
 from tandem.pulse.reports import WaveView
 
 COLUMNS = (
@@ -24,7 +24,7 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 def write_csv(out: TextIO, view: WaveView) -> int:
     """Write item x side rows, then one row per dimension and one overall; returns rows written."""
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     hidden = f"yes: fewer than {view.min_n} responses"
     count = 0

@@ -18,7 +18,7 @@ from tandem.activity import service as activity
 from tandem.config import Settings
 from tandem.db import utcnow
 from tandem.errors import NotFound, RuleViolation
-from tandem.questions import guard, rules, sandbox
+from tandem.questions import catalog, guard, rules, sandbox
 from tandem.questions.models import Answer, AnswerRun, AnswerVersion, Question, Schedule, Segment
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
@@ -226,3 +226,12 @@ def evaluate_number(session: Session, settings: Settings, *, answer_id: int,
         raise RuleViolation(f"Answer {answer_id} returned {value!r} in its first column; a KPI needs a number.",
                             field="answer_id")
     return float(value)
+
+
+def warehouse_schema(session: Session, settings: Settings) -> list[dict[str, object]]:
+    """The editor's side panel: every view and column with its type and description."""
+    try:
+        found = sandbox.columns(snapshot(session, settings))
+    except RuleViolation:  # no warehouse yet: show the documented columns without types
+        found = {}
+    return catalog.describe(found)

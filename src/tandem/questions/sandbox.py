@@ -230,3 +230,13 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
         return [json_safe(v) for v in value]
     return str(value)
+
+
+def columns(snap: Snapshot) -> dict[str, list[tuple[str, str]]]:
+    """Each view's columns and DuckDB types, read on a locked connection like any answer's."""
+    def work(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+        return {view: [(str(r[0]), str(r[1])) for r in con.execute(f"DESCRIBE {view}").fetchall()]
+                for view in (*WAREHOUSE_TABLES, "segments")}
+
+    out, _ = _limited(snap, Limits(timeout_s=10), work)
+    return out
