@@ -15,7 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 FLASH_COOKIE = "tandem_flash"
 TEMPLATE_PACKAGES = (
     "tandem.web", "tandem.workspace", "tandem.activity", "tandem.agenda", "tandem.portfolio", "tandem.pulse",
-    "tandem.customer", "tandem.scorecard",
+    "tandem.customer", "tandem.scorecard", "tandem.questions",
 )
 
 
