@@ -103,7 +103,7 @@ def _open(session: Session, actor: Person, kpi: Kpi, value: Value, *, today: dt.
         tags=["scorecard", str(kpi.dimension)], origin=f"kpi:{kpi.id}")
     breach.task_id = task.id
     activity.record(session, actor, module="scorecard", verb="flagged", object_type="kpi", object_id=kpi.id,
-                    summary=f"{finding} Corrective action opened as task #{task.id}.",
+                    summary=f"flagged a breach — {finding} Corrective action opened as task #{task.id}.",
                     link=f"/scorecard/kpis/{kpi.id}", notify={owner.id: Reason.accountable})
     return breach
 
@@ -112,12 +112,12 @@ def _escalate(session: Session, actor: Person, kpi: Kpi, breach: Breach, value: 
     goal = goal_for(session, kpi, value.period)
     words, threshold = rules.crossed(goal, Status(value.status))
     breach.level, breach.threshold = Status(value.status), threshold
-    text = (f"{kpi.name} worsened to off track: {rules.format_value(value.value, kpi.unit)} in "
+    text = (f"“{kpi.name}” worsened to off track: {rules.format_value(value.value, kpi.unit)} in "
             f"{value.period}, {words}.")
     if breach.task_id:
         agenda.add_comment(session, actor, task_id=breach.task_id, body=text)
     activity.record(session, actor, module="scorecard", verb="escalated", object_type="kpi", object_id=kpi.id,
-                    summary=text, link=f"/scorecard/kpis/{kpi.id}")
+                    summary=f"escalated the breach — {text}", link=f"/scorecard/kpis/{kpi.id}")
 
 
 def _recover(session: Session, actor: Person, kpi: Kpi, breach: Breach, value: Value) -> Breach:
@@ -129,7 +129,8 @@ def _recover(session: Session, actor: Person, kpi: Kpi, breach: Breach, value: V
     if breach.task_id and _task_open(session, breach.task_id):
         agenda.add_comment(session, actor, task_id=breach.task_id, body=text)
     activity.record(session, actor, module="scorecard", verb="recovered", object_type="kpi", object_id=kpi.id,
-                    summary=text + (f" Task #{breach.task_id} is marked for closure." if breach.task_id else ""),
+                    summary=f"recorded the recovery — {text}"
+                            + (f" Task #{breach.task_id} is marked for closure." if breach.task_id else ""),
                     link=f"/agenda/tasks/{breach.task_id}" if breach.task_id else f"/scorecard/kpis/{kpi.id}",
                     notify={kpi.owner_id: Reason.accountable})
     session.flush()
