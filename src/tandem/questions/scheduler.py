@@ -44,11 +44,20 @@ def run_due(engine: Engine, settings: Settings, *, now: dt.datetime | None = Non
 
 
 class Scheduler:
-    """A daemon thread calling ``run_due`` every ``interval`` seconds until ``stop``."""
+Job = Callable[[Engine, Settings], object]
 
-    def __init__(self, engine: Engine, settings: Settings, *, interval: float = 60.0) -> None:
+
+    """A daemon thread calling each job (default: ``run_due``) every ``interval`` seconds until ``stop``.
+
+    Other modules' schedules join as extra jobs of the same shape (e.g. ``tandem.scorecard.schedule.run_due``),
+    so the server keeps one background thread.
+    """
+
+    def __init__(self, engine: Engine, settings: Settings, *, interval: float = 60.0,
+                 jobs: Sequence[Job] = ()) -> None:
         self.engine, self.settings, self.interval = engine, settings, interval
         self._stop = threading.Event()
+        self.jobs: tuple[Job, ...] = (run_due, *jobs)
         self._thread = threading.Thread(target=self._loop, name="tandem-answer-scheduler", daemon=True)
 
     def start(self) -> Scheduler:
@@ -61,7 +70,8 @@ class Scheduler:
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
-            try:
-                run_due(self.engine, self.settings)
-            except Exception:  # a broken tick must not end the thread; the log has it
-                log.exception("scheduled answers: tick failed")
+            for job in self.jobs:
+                try:
+                    job(self.engine, self.settings)
+                except Exception:  # a broken tick must not end the thread; the log has it
+                    log.exception("scheduled job %s.%s: tick failed", job.__module__, getattr(job, "__name__", job))

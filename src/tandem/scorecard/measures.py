@@ -19,6 +19,7 @@ from tandem.customer import resolution
 from tandem.errors import RuleViolation
 from tandem.portfolio import budgets
 from tandem.pulse import reports as pulse_reports
+from tandem.questions import service as questions
 from tandem.scorecard.models import Direction
 from tandem.scorecard.rules import Period
 from tandem.workspace.models import Person
@@ -89,8 +90,6 @@ def funding_horizon(session: Session, settings: Settings, period: Period, viewer
 def median_time_to_answer(session: Session, settings: Settings, period: Period, viewer: Person,
                           today: dt.date) -> Reading | None:
     """Median hours from asking to answering, over questions answered since the period began."""
-    from tandem.questions import service as questions  # the Questions module reads the scorecard's KPIs too
-
     hours = questions.median_time_to_answer(session, since=_moment(period.start - dt.timedelta(days=1)))
     return None if hours is None else Reading(round(float(hours), 1), f"questions answered since {period.start}")
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tandem.activity import service as activity
 from tandem.config import Settings
 from tandem.errors import RuleViolation
+from tandem.questions import service as questions
 from tandem.scorecard import breaches, measures, rules
 from tandem.scorecard.models import Kpi, PeriodKind, SourceKind, Status, Value, ValueOrigin
 from tandem.scorecard.rules import Period
@@ -85,8 +86,6 @@ def _reading(session: Session, settings: Settings, actor: Person, kpi: Kpi, peri
              today: dt.date) -> measures.Reading | None:
     if SourceKind(kpi.source) is SourceKind.builtin:
         return measures.get(kpi.measure).fn(session, settings, period, actor, today)
-    from tandem.questions import service as questions
-
     params = {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
     number = questions.evaluate_number(session, settings, answer_id=kpi.answer_id, params=params)
     return None if number is None else measures.Reading(float(number), f"answer #{kpi.answer_id}")
