@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.engine import Engine
 
@@ -43,10 +44,10 @@ def run_due(engine: Engine, settings: Settings, *, now: dt.datetime | None = Non
     return ran
 
 
-class Scheduler:
 Job = Callable[[Engine, Settings], object]
 
 
+class Scheduler:
     """A daemon thread calling each job (default: ``run_due``) every ``interval`` seconds until ``stop``.
 
     Other modules' schedules join as extra jobs of the same shape (e.g. ``tandem.scorecard.schedule.run_due``),
@@ -56,8 +57,8 @@ Job = Callable[[Engine, Settings], object]
     def __init__(self, engine: Engine, settings: Settings, *, interval: float = 60.0,
                  jobs: Sequence[Job] = ()) -> None:
         self.engine, self.settings, self.interval = engine, settings, interval
-        self._stop = threading.Event()
         self.jobs: tuple[Job, ...] = (run_due, *jobs)
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="tandem-answer-scheduler", daemon=True)
 
     def start(self) -> Scheduler:
