@@ -39,6 +39,7 @@ from tandem.questions import api as questions_api
 from tandem.questions import views as questions_views
 from tandem.questions.scheduler import Scheduler
 from tandem.scorecard import api as scorecard_api
+from tandem.scorecard import schedule as scorecard_schedule
 from tandem.scorecard import views as scorecard_views
 from tandem.web import health
 from tandem.web.deps import LoginRequired
@@ -95,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    scheduler = Scheduler(app.state.engine, app.state.settings).start()  # scheduled answers (questions)
+    # One background thread: scheduled answers (questions) and, at most hourly, due KPI values (scorecard).
+    scheduler = Scheduler(app.state.engine, app.state.settings, jobs=(scorecard_schedule.run_due,)).start()
     yield
     scheduler.stop()
     app.state.engine.dispose()
