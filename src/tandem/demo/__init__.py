@@ -13,12 +13,13 @@ from rich.progress import Progress
 from sqlalchemy.engine import Engine
 
 from tandem.db import transaction
-from tandem.demo import agenda, customers, people, portfolio, pulse, scorecard
+from tandem.demo import agenda, customers, people, portfolio, pulse, questions, scorecard
 from tandem.workspace.models import Person
 
 STEPS = [
     ("people", people.build), ("agenda", agenda.build), ("portfolio", portfolio.build), ("pulse", pulse.build),
     ("customers", customers.build),
+    ("questions", questions.build),  # after customers: answers run on the demo warehouse
     ("scorecard", scorecard.build),  # last: its KPIs read every other module's data
 ]
 
