@@ -51,7 +51,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _postgres_url() -> Iterator[str]:
     """A new, empty PostgreSQL database for this run, dropped afterwards."""
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    # pre-ping: the fault tests restart PostgreSQL, and the DROP at the end must not use a dead connection
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with admin.connect() as conn:
             name = f"tandem_test_{uuid.uuid4().hex[:10]}"

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import tandem.models  # noqa: F401  (maps every table before the first query)
@@ -146,6 +147,15 @@ def _add_error_handlers(app: FastAPI) -> None:
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = "There is no page here." if exc.status_code == 404 else str(exc.detail)
         return _error(request, exc.status_code, message)
+
+    @app.exception_handler(OperationalError)
+    def _unavailable(request: Request, exc: OperationalError) -> Response:
+        # The database is restarting, unreachable or (SQLite) locked too long: a 503 to retry, not a crash.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        response = _error(request, 503, "The database is not answering right now; nothing was saved. "
+                          "Try again in a moment.")
+        response.headers["Retry-After"] = "2"
+        return response
 
     @app.exception_handler(Exception)
     def _crash(request: Request, exc: Exception) -> Response:
