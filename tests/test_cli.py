@@ -17,7 +17,7 @@ def test_init_creates_an_admin_once_and_is_safe_to_rerun(cli):
 def test_users_add_list_set_role_and_token(cli):
     cli("init", "--admin-password", "a-strong-password")
     code, out = cli("users", "add", "maya@example.com", "--name", "Maya Chen", "--side", "marketing", "--role", "lead",
-                    "--password", "maya-password-1")
+                    "--password", "lead-password-1")
     assert code == 0 and "@maya.chen" in out
     code, out = cli("users", "list")
     assert "Maya Chen" in out and "marketing" in out

@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="Send the session cookie only over HTTPS (turn on behind TLS)."
     )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one email within the window that lock that email."
+    )
+    login_address_max_failures: int = Field(
+        default=20, ge=1, description="Failed sign-ins from one client address within the window that lock it out."
+    )
+    login_window_minutes: float = Field(default=15.0, gt=0, description="The window failed sign-ins are counted in.")
+    login_lockout_minutes: float = Field(
+        default=15.0, gt=0, description="How long a locked email or address is refused, in minutes."
+    )
     feed_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often an open live feed checks for new activity."
     )

@@ -34,6 +34,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class Throttled(DomainError):
+    """Too many attempts (failed sign-ins): refused for a while without looking further."""
+
+    status = 429
+
+
 class RuleViolation(DomainError):
     """A business rule refused the change (e.g. a task without an Accountable)."""
 

@@ -16,10 +16,14 @@ from tandem.errors import RuleViolation
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
 
+# Sign-in failures and lockouts: audit events like any other, but only admins read them (they name the
+# emails tried and the addresses tried from), so the shared feed and its filters never show them.
+SECURITY = "security"
+
 
 def modules(session: Session) -> list[str]:
     """The modules that have written to the feed, for its filter."""
-    return sorted(session.scalars(sa.select(Event.module).distinct()))
+    return sorted(session.scalars(sa.select(Event.module).where(Event.module != SECURITY).distinct()))
 
 
 def record(
@@ -88,7 +92,7 @@ def list_feed(
     object_id: int | None = None,
     limit: int = 50,
 ) -> list[Event]:
-    query = sa.select(Event).order_by(Event.id.desc()).limit(min(max(limit, 1), 200))
+    query = sa.select(Event).where(Event.module != SECURITY).order_by(Event.id.desc()).limit(min(max(limit, 1), 200))
     if side:
         query = query.where(Event.actor_side == side)
     if module:
@@ -101,6 +105,24 @@ def list_feed(
         query = query.where(Event.id < before_id)
     if object_type is not None:
         query = query.where(Event.object_type == object_type, Event.object_id == object_id)
+    return list(session.scalars(query))
+
+
+def record_security(session: Session, *, verb: str, source: str, key: int, summary: str,
+                    changes: Mapping[str, Any]) -> Event:
+    """An audit event with no signed-in actor: ``source`` is the client address it came from and ``key``
+    the account key it concerns (see ``workspace.throttle``)."""
+    event = Event(actor_id=None, actor_name=source[:200], actor_side="", module=SECURITY, verb=verb,
+                  object_type="sign-in", object_id=key, summary=summary[:500], link="", changes=dict(changes))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def security_events(session: Session, actor: Person, *, limit: int = 200) -> list[Event]:
+    """The latest sign-in failures and lockouts, for admins."""
+    authorize(actor, "security.audit")
+    query = sa.select(Event).where(Event.module == SECURITY).order_by(Event.id.desc()).limit(min(max(limit, 1), 1000))
     return list(session.scalars(query))
 
 

@@ -14,7 +14,7 @@ _hasher = PasswordHasher()
 # way, so response timing does not reveal which emails have accounts.
 _DUMMY_HASH = _hasher.hash("tandem-no-such-user")
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:

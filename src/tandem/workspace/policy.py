@@ -115,6 +115,7 @@ class Rule:
 POLICY: dict[str, Rule] = {
     # workspace
     "people.manage": Rule("admins", at_least(Role.admin)),
+    "security.audit": Rule("admins: failed sign-ins and lockouts name emails and addresses", at_least(Role.admin)),
     "password.set": Rule("the person themselves, or an admin for anyone", self_or_admin),
     "token.create": Rule("the person themselves, or an admin for anyone", self_or_admin),
     "token.revoke": Rule("the token's owner, or an admin", self_or_admin),

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from tandem.activity import service as activity
 from tandem.activity.rules import diff
 from tandem.db import utcnow
-from tandem.errors import Conflict, NotFound, RuleViolation, Unauthenticated
-from tandem.workspace import auth, rules
+from tandem.errors import Conflict, NotFound, RuleViolation, Throttled, Unauthenticated
+from tandem.workspace import auth, rules, throttle
 from tandem.workspace.models import ApiToken, Person, Role, Side, WebSession
 from tandem.workspace.policy import allows, authorize
 
@@ -148,11 +148,22 @@ def set_password(session: Session, actor: Person, *, person_id: int, password: s
 
 # Sign-in sessions ---------------------------------------------------------------------------
 
-def login(session: Session, *, email: str, password: str, hours: float) -> tuple[str, WebSession]:
-    """Check the password and open a session. Returns the raw cookie token (stored hashed)."""
+def login(session: Session, *, email: str, password: str, hours: float, address: str = "",
+          limits: throttle.Limits | None = None) -> tuple[str, WebSession]:
+    """Check the password and open a session. Returns the raw cookie token (stored hashed).
+
+    Unknown email, wrong password and inactive account fail alike (same message, same argon2 work), and
+    every failure is audited; too many lock the email or the client address for a while (``throttle``).
+    The caller commits even when this raises, so the failure's audit event is kept.
+    """
+    limits, now = limits or throttle.Limits(), utcnow()
+    refused = throttle.refusal(session, email=email, address=address, limits=limits, now=now)
+    if refused:
+        raise Throttled(refused, field="password")
     person = session.scalar(sa.select(Person).where(sa.func.lower(Person.email) == email.strip().lower()))
     ok = auth.verify_password(person.password_hash if person else None, password)
     if person is None or not ok or not person.is_active or person.is_system:
+        throttle.failed(session, email=email, address=address, known=person is not None, limits=limits, now=now)
         raise Unauthenticated("Email or password is wrong.", field="password")
     token = auth.new_token()
     web = WebSession(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tandem.activity import service as activity
+from tandem.config import Settings
 from tandem.errors import DomainError, RuleViolation
 from tandem.forms import choice
 from tandem.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, CurrentPerson, SessionDep, SettingsDep
 from tandem.web.templating import redirect, render
-from tandem.workspace import auth, policy, service
+from tandem.workspace import auth, policy, service, throttle
 from tandem.workspace.models import Role, Side
 from tandem.workspace.schemas import PersonForm
 
@@ -24,10 +27,11 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", name="workspace.login")
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
+def login_page(request: Request, settings: SettingsDep, next: str = "/") -> HTMLResponse:
     token = auth.new_token()
     response = render(request, "workspace/login.html", next=_safe_next(next), login_csrf=token)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", max_age=3600)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", max_age=3600,
+                        secure=settings.cookie_secure)
     return response
 
 
@@ -46,7 +50,8 @@ def login(
         old = request.cookies.get(SESSION_COOKIE)
         if old:
             service.logout(session, old)  # a fresh session id at every sign-in
-        token, web = service.login(session, email=email, password=password, hours=settings.session_hours)
+        token, web = service.login(session, email=email, password=password, hours=settings.session_hours,
+                                   address=request.client.host if request.client else "", limits=_limits(settings))
     except DomainError as exc:
         response = render(request, "workspace/login.html", status_code=exc.status, next=_safe_next(next),
                           login_csrf=cookie, email=email, errors={"password": exc.message})
@@ -56,6 +61,13 @@ def login(
                         max_age=int(settings.session_hours * 3600))
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
+
+
+def _limits(settings: Settings) -> throttle.Limits:
+    return throttle.Limits(account_failures=settings.login_max_failures,
+                           address_failures=settings.login_address_max_failures,
+                           window=dt.timedelta(minutes=settings.login_window_minutes),
+                           lockout=dt.timedelta(minutes=settings.login_lockout_minutes))
 
 
 @router.post("/logout", name="workspace.logout")
@@ -106,6 +118,15 @@ def _people_page(request: Request, session: SessionDep, status: int = 200, **con
     return render(request, "workspace/people.html", status_code=status,
                   people=service.list_people(session, include_inactive=True), sides=list(Side),
                   roles=list(Role), policy=policy.POLICY, **context)
+
+
+@router.get("/admin/security", name="workspace.security")
+def security(request: Request, session: SessionDep, settings: SettingsDep, me: CurrentPerson) -> HTMLResponse:
+    events = activity.security_events(session, me)
+    counts = {"failed": sum(e.verb == throttle.FAILED for e in events),
+              "locked": sum(e.verb == throttle.LOCKED for e in events),
+              "address": sum(e.verb == throttle.ADDRESS_LOCKED for e in events)}
+    return render(request, "workspace/security.html", events=events, counts=counts, limits=_limits(settings))
 
 
 @router.get("/admin/people", name="workspace.people")
