@@ -134,7 +134,7 @@ def source_deactivate(session: SessionDep, me: CurrentPerson, source_id: int) ->
 @router.post("/sources/{source_id}/ingest", name="customer.ingest")
 def ingest_upload(session: SessionDep, me: CurrentPerson, settings: SettingsDep, source_id: int,
                   file: Annotated[UploadFile | None, File()] = None,
-                  progress_token: Annotated[str, Form(max_length=64)] = "") -> Response:
+                  progress_token: Annotated[str, Form(max_length=64)] = "") -> Response:  # nosec B107  # a progress key
     source = sources.get_source(session, source_id)
     authorize(me, "source.ingest", steward_id=source.steward_id)
     if file is None or not file.filename:

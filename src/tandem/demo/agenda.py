@@ -123,7 +123,7 @@ DECISIONS = [
 def build(session: Session) -> None:
     if session.scalar(sa.select(Vision.id).limit(1)):
         return
-    rng = random.Random(7)
+    rng = random.Random(7)  # nosec B311  # demo data, not a secret
     who = by_name(session)
     today = dt.date.today()
     for name, text, note in VISION:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from tandem.workspace import service as workspace
 from tandem.workspace.models import Person, Role, Side
 
-PASSWORD = "tandem-demo-2026"
+PASSWORD = "tandem-demo-2026"  # nosec B105  # the published demo password
 DOMAIN = "northwind.example"
 
 # name, side, role, title

@@ -16,7 +16,7 @@ from tandem.workspace.models import ApiToken, Person, Role, Side, WebSession
 from tandem.workspace.policy import allows, authorize
 
 OPERATOR_EMAIL = "operator@tandem.local"
-TOKEN_PREFIX = "tdm_"
+TOKEN_PREFIX = "tdm_"  # nosec B105  # the visible prefix of API tokens, not a secret
 
 
 def operator(session: Session) -> Person:

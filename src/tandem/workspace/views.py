@@ -36,7 +36,7 @@ def login_page(request: Request, settings: SettingsDep, next: str = "/") -> HTML
 
 
 @router.post("/login", name="workspace.login_submit")
-def login(
+def login(  # nosec B107  # empty form defaults, not passwords
     request: Request, session: SessionDep, settings: SettingsDep, email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/",
     login_csrf: Annotated[str, Form()] = "",
