@@ -23,17 +23,24 @@ from tandem.db import utcnow
 from tandem.demo.people import by_name
 from tandem.questions import answers, insights, segments, service
 from tandem.questions.models import Priority, Question, Schedule
+from tandem.workspace.models import Person
 
 MONTHLY_NEW = ("SELECT date_trunc('month', first_seen)::DATE AS month, count(*) AS new_customers\nFROM profiles\n"
                "WHERE first_seen >= $since\nGROUP BY 1\nORDER BY 1")
-ORDERS = ("SELECT date_trunc('month', occurred_at)::DATE AS month, count(*) AS orders, round(sum(value)) AS revenue\n"
+ORDERS = ("SELECT date_trunc('month', occurred_at)::DATE AS month, count(*) AS orders, round(sum(value))::BIGINT AS revenue\n"
           "FROM events\nWHERE event_type = 'order' AND occurred_at >= $since\nGROUP BY 1\nORDER BY 1")
-FUNNEL = ("SELECT stage, customers FROM (\n"
-          "  SELECT 1 AS step, 'Sent' AS stage, count(DISTINCT customer_id) FILTER (WHERE event_type = 'send') "
-          "AS customers FROM events\n  UNION ALL SELECT 2, 'Opened', count(DISTINCT customer_id) FILTER "
-          "(WHERE event_type = 'open') FROM events\n  UNION ALL SELECT 3, 'Clicked', count(DISTINCT customer_id) "
-          "FILTER (WHERE event_type = 'click') FROM events\n  UNION ALL SELECT 4, 'Ordered', count(DISTINCT "
-          "customer_id) FILTER (WHERE event_type = 'order') FROM events\n) ORDER BY step")
+FUNNEL = ("WITH sent AS (SELECT DISTINCT customer_id FROM events WHERE event_type = 'send' AND customer_id IS NOT NULL),\n"
+          "opened AS (SELECT DISTINCT customer_id FROM events JOIN sent USING (customer_id) WHERE event_type = 'open'),\n"
+          "clicked AS (SELECT DISTINCT customer_id FROM events JOIN opened USING (customer_id) "
+          "WHERE event_type = 'click'),\n"
+          "ordered AS (SELECT DISTINCT customer_id FROM events JOIN clicked USING (customer_id) "
+          "WHERE event_type = 'order')\n"
+          "SELECT stage, customers FROM (\n"
+          "  SELECT 1 AS step, 'Sent' AS stage, (SELECT count(*) FROM sent) AS customers\n"
+          "  UNION ALL SELECT 2, 'Opened', (SELECT count(*) FROM opened)\n"
+          "  UNION ALL SELECT 3, 'Clicked', (SELECT count(*) FROM clicked)\n"
+          "  UNION ALL SELECT 4, 'Ordered after a click', (SELECT count(*) FROM ordered)\n"
+          ") ORDER BY step")
 SINGLE_VIEW = "SELECT count(*) AS customers_in_3_or_more_sources\nFROM profiles\nWHERE source_count >= 3"
 REPEAT = ("SELECT round(100.0 * count(*) FILTER (WHERE order_count >= 2) / nullif(count(*) FILTER "
           "(WHERE order_count >= 1), 0), 1) AS repeat_rate_pct\nFROM profiles")
@@ -41,7 +48,7 @@ TOP = ("SELECT customer_id, city, country, order_count, round(lifetime_value, 2)
        "WHERE lifetime_value >= $min_value\nORDER BY lifetime_value DESC\nLIMIT 100")
 LAPSED = ("SELECT customer_id, last_seen, order_count, lifetime_value\nFROM profiles\n"
           "WHERE order_count >= 2 AND last_seen < $cutoff")
-LAPSED_BY_COUNTRY = ("SELECT p.country, count(*) AS lapsed_buyers, round(sum(p.lifetime_value)) AS value_at_stake\n"
+LAPSED_BY_COUNTRY = ("SELECT p.country, count(*) AS lapsed_buyers, round(sum(p.lifetime_value))::BIGINT AS value_at_stake\n"
                      "FROM segments s JOIN profiles p USING (customer_id)\nWHERE s.segment = 'Lapsed buyers'\n"
                      "GROUP BY 1\nORDER BY 2 DESC")
 PLATFORMS = ("SELECT json_extract_string(attributes, '$.platform') AS platform, count(*) AS sessions\nFROM events\n"
@@ -75,7 +82,7 @@ QUESTIONS: list[tuple[str, str, str, Priority, str, str, int, float, float, tupl
       {"type": "table"})),
     ("Which loyal buyers have gone quiet?", "Maya", "Whether to run a win-back campaign before summer",
      Priority.urgent, "answered", "Hannah", 21, 1, 18,
-     ("Lapsed buyers", LAPSED, [{"name": "cutoff", "type": "date", "default": "2025-07-01"}], {"type": "table"})),
+     ("Lapsed buyers", LAPSED, [{"name": "cutoff", "type": "date", "default": "2025-05-01"}], {"type": "table"})),
     ("Where do the lapsed buyers live, and what are they worth?", "Lucas", "Which countries the win-back targets",
      Priority.high, "answered", "Ethan", 14, 2, 22,
      ("Lapsed buyers by country", LAPSED_BY_COUNTRY, [], {"type": "bar", "x": "country", "y": ["lapsed_buyers"]})),
@@ -122,6 +129,23 @@ def _answer(session: Session, people: dict, q: Question, owner: str, spec: tuple
     return a.id
 
 
+def _segment(session: Session, owner: Person, answer_id: int) -> None:
+    """Lapsed buyers, refreshed monthly as the cut-off moved on: three real refreshes, dated a month apart."""
+    settings = get_settings()
+    segment = segments.save_segment(session, owner, settings, answer_id=answer_id, name="Lapsed buyers",
+                                    description="Bought twice or more, not seen since the cut-off date.")
+    version = answers.get_version(session, answer_id)
+    for cutoff in ("2025-06-01", "2025-07-01"):
+        answers.save_version(session, owner, answer_id=answer_id, sql=version.sql, chart=version.chart,
+                             params=[{"name": "cutoff", "type": "date", "default": cutoff}],
+                             note=f"cut-off moved to {cutoff}")
+        segments.refresh_segment(session, owner, settings, segment_id=segment.id)
+    answers.run_answer(session, owner, settings, answer_id=answer_id)
+    snaps = segments.list_segments(session, answer_id=answer_id)[0].history
+    for months_ago, snap in zip((2, 1, 0), snaps, strict=False):
+        snap.taken_at = snap.taken_at - dt.timedelta(days=30 * months_ago)
+
+
 def build(session: Session) -> None:
     if session.scalar(sa.select(Question.id).limit(1)) is not None:
         return
@@ -139,8 +163,7 @@ def build(session: Session) -> None:
         if spec is not None:
             answer_id = _answer(session, people, q, owner, spec, ran)
             if spec[0] == "Lapsed buyers" and ran:  # the segment the next answer reads
-                segments.save_segment(session, people[owner], settings, answer_id=answer_id, name="Lapsed buyers",
-                                      description="Bought twice or more, not seen since the cut-off date.")
+                _segment(session, people[owner], answer_id)
         if state in ("answered", "acted_on") and ran:
             service.mark_answered(session, people[owner], question_id=q.id)
         if state == "declined":

@@ -155,6 +155,12 @@ def acted_on_ids(session: Session, question_ids: Sequence[int]) -> set[int]:
     return {origins[o] for o in rows}
 
 
+def duplicates_of(session: Session, question_id: int) -> list[Question]:
+    """Questions merged into this one."""
+    return list(session.scalars(sa.select(Question).where(Question.merged_into_id == question_id)
+                                .order_by(Question.id)))
+
+
 def vote(session: Session, actor: Person, *, question_id: int, up: bool = True) -> int:
     """Up-vote (or take the vote back); returns the new count. Voting twice changes nothing."""
     authorize(actor, "question.vote")

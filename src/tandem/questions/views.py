@@ -77,7 +77,8 @@ def _page(request: Request, session: SessionDep, me: Person, question_id: int, s
                   history=activity.list_feed(session, module="questions", object_type="question",
                                              object_id=question_id),
                   answerers=[p for p in workspace.list_people(session) if allows(p, "question.triage")],
-                  others=others, today=dt.date.today(), errors=errors or {}, draft=draft,
+                  others=others, duplicates=service.duplicates_of(session, question_id), today=dt.date.today(),
+                  errors=errors or {}, draft=draft,
                   can_triage=allows(me, "question.triage"), can_comment=allows(me, "question.comment"),
                   can_vote=allows(me, "question.vote"), can_write=allows(me, "answer.write"))
 
