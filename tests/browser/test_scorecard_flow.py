@@ -58,6 +58,7 @@ def test_off_track_kpi_gets_a_task_and_recovers_by_hand(signed_in, server):
 
     lucas.goto(task_href)
     assert lucas.get_by_role("heading", name=re.compile(f"Corrective action: {NAME} is off track")).is_visible()
+    assert lucas.locator("#task-origin").get_attribute("href") == kpi_url.removeprefix(server)  # linked back
 
     lucas.goto(kpi_url)
     lucas.wait_for_function("document.querySelector('canvas[data-chart=\"kpi-chart-data\"]').dataset.drawn === '1'")

@@ -80,8 +80,11 @@ KPIS: list[tuple[str, str, str | None, str, str, str, str, dict[str, float], dic
      [62, 66, 71, 75, 78, 83]),
 ]
 
-ANSWER_KPIS = [  # (answer title the Questions demo may provide, KPI name, unit, goal)
-    ("Repeat purchase rate", "Repeat purchase rate", "%", {"target": 35, "warning": 30, "critical": 25}),
+# (answer title the Questions demo provides, KPI name, unit, goal, five back-filled months). The answer
+# returns one number for the warehouse as it stands, so only the current month is computed from it.
+ANSWER_KPIS = [
+    ("Repeat purchase rate", "Repeat purchase rate", "%", {"target": 65, "warning": 55, "critical": 45},
+     [61.0, 62.5, 64.0, 66.0, 67.5]),
 ]
 
 
@@ -124,12 +127,17 @@ def _close_recovered(session: Session, owner: Any, kpi_id: int, today: dt.date) 
 def _answer_kpis(session: Session, who: dict[str, Any], settings: Any, today: dt.date) -> None:
     """KPIs computed from the Questions demo's answers, when it made them."""
     titles = {a.title: a.id for a in questions_answers.list_answers(session)}
-    for title, name, unit, goal in ANSWER_KPIS:
+    for title, name, unit, goal, history in ANSWER_KPIS:
         if title not in titles:
             continue
         owner = who["Priya"]
-        kpi = service.define_kpi(session, owner, name=name, owner_id=owner.id, dimension="data", unit=unit,
-                                 direction="higher", period_kind="month", source="answer", answer_id=titles[title],
-                                 description=f"Computed each month by the answer “{title}”.", **goal)
-        for period in _periods(PeriodKind.month, today, 6):
-            values.compute(session, settings, owner, kpi_id=kpi.id, period=period.key, today=today)
+        kpi = service.define_kpi(session, owner, name=name, owner_id=owner.id, responsible_id=who["Hannah"].id,
+                                 dimension="data", unit=unit, direction="higher", period_kind="month",
+                                 source="answer", answer_id=titles[title],
+                                 description=f"Computed from the answer “{title}” over the customer warehouse.",
+                                 **goal)
+        periods = _periods(PeriodKind.month, today, 6)
+        for period, number in zip(periods, history, strict=False):
+            values.record_value(session, owner, kpi_id=kpi.id, period=period.key, value=number, note=BACKFILL,
+                                today=today)
+        values.compute(session, settings, owner, kpi_id=kpi.id, period=periods[-1].key, today=today)

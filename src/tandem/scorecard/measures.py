@@ -61,11 +61,11 @@ def single_view_coverage(session: Session, settings: Settings, period: Period, v
     cutoff = _moment(_as_of(period, today))
     runs = [t for t in view.trend if t["at"] is not None and t["at"] < cutoff and t["coverage"] is not None]
     if period.end > today and view.coverage is not None:
-        return Reading(round(view.coverage * 100, 2), f"warehouse version {view.version}")
+        return Reading(round(view.coverage * 100, 1), f"warehouse version {view.version}")
     if not runs:
         return None
     last = runs[-1]
-    return Reading(round(last["coverage"] * 100, 2), f"resolution run {last['version']}")
+    return Reading(round(last["coverage"] * 100, 1), f"resolution run {last['version']}")
 
 
 def alignment_index(session: Session, settings: Settings, period: Period, viewer: Person,
