@@ -3,6 +3,7 @@ its own transaction, so a failed request rolls back exactly as it would for a us
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -12,14 +13,20 @@ from sqlalchemy.orm import Session
 
 from conftest import empty_database
 from factories.agenda import priority, task
-from factories.customer import source
+from factories.customer import people_rows, source, write_csv
 from factories.portfolio import project
 from factories.pulse import crowd, wave
+from factories.questions import answer, question
+from factories.scorecard import kpi
 from factories.workspace import person
 from tandem import migrate
+from tandem.agenda import cycles
 from tandem.app import create_app
 from tandem.config import Settings
+from tandem.customer import ingest
+from tandem.customer.warehouse import Warehouse
 from tandem.db import transaction
+from tandem.portfolio import meetings
 from tandem.portfolio.enums import ProjectStatus
 from tandem.workspace import service as workspace
 from tandem.workspace.models import Role, Side
@@ -58,12 +65,12 @@ def live(live_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
                                           password="hardening-password-1")
             tokens[key], _ = workspace.create_token(session, who, person_id=who.id, name="fuzz")
             ids[key] = who.id
-        _seed(session)
+        _seed(session, settings)
     yield Live(app, settings, tokens, ids)
     app.state.engine.dispose()
 
 
-def _seed(session: Session) -> None:
+def _seed(session: Session, settings: Settings) -> None:
     """A few objects of every module, so fuzzed ids (hypothesis favours small ones) sometimes exist."""
     mk = person(session, side=Side.marketing, role=Role.lead)
     tech = person(session, side=Side.technology, role=Role.lead)
@@ -73,4 +80,11 @@ def _seed(session: Session) -> None:
     survey = wave(session, tech, min_n=3, min_comment_n=3)
     crowd(session, survey, Side.marketing, 4, 0.6)
     crowd(session, survey, Side.technology, 3, 0.4)
-    source(session)
+    src = source(session, mapping={"CustomerNo": "record_key", "FirstName": "first_name", "LastName": "last_name",
+                                   "Email": "email"})
+    ingest.ingest(session, workspace.operator(session), warehouse=Warehouse(settings.warehouse_path), source_id=src.id,
+                  path=write_csv(settings.home / "seed.csv", [*people_rows(3), ";no;key;;;"]))
+    kpi(session, mk)
+    answer(session, tech, question_id=question(session, mk).id)
+    cycles.plan_cycle(session, mk, name="Fuzz cycle", starts_on=dt.date.today(), weeks=2)
+    meetings.plan_meeting(session, tech, title="Fuzz committee", held_on=dt.date.today() + dt.timedelta(days=7))

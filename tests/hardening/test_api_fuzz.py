@@ -40,7 +40,7 @@ schema = schemathesis.openapi.from_dict(_spec(), config=CONFIG)
 
 
 @schema.parametrize()
-@settings(max_examples=15, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_as_every_side(case, live):  # type: ignore[no-untyped-def]
     with transaction(live.app.state.engine) as session:  # a fuzzed DELETE /tokens/{id} may hit our own
         session.execute(sa.update(ApiToken).values(is_revoked=False))

@@ -202,7 +202,8 @@ def ticket_for(session: Session, person: Person, *, today: dt.date) -> Ticket:
     invitation = session.scalar(sa.select(Invitation).where(Invitation.wave_id == wave.id,
                                                             Invitation.person_id == person.id))
     if invitation is None:
-        invitation = Invitation(wave_id=wave.id, person_id=person.id, token_hash=None)
+        # Dated to the wave's opening, not to now: a row made at answer time would time the answer.
+        invitation = Invitation(wave_id=wave.id, person_id=person.id, token_hash=None, invited_at=wave.opened_at)
         session.add(invitation)
         session.flush()
     if invitation.answered:

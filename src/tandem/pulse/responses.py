@@ -8,6 +8,7 @@ local operator and names neither the respondent nor their side, level or answers
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -75,7 +76,7 @@ def submit(session: Session, ticket: Ticket, *, answers: Mapping[int, object], c
         [{"w": ticket.wave.id, "i": item_id, "s": ticket.side, "lv": resolved, "sc": score}
          for item_id, score in scores.items()])
     if text:
-        session.add(Comment(wave_id=ticket.wave.id, side=ticket.side, body=text))
+        session.add(Comment(id=_unordered_id(session), wave_id=ticket.wave.id, side=ticket.side, body=text))
     session.flush()
     total = response_count(session, ticket.wave.id)
     activity.record(session, workspace.operator(session), module="pulse", verb="received",
@@ -83,6 +84,15 @@ def submit(session: Session, ticket: Ticket, *, answers: Mapping[int, object], c
                     summary=f"Pulse wave “{ticket.wave.name}” received an anonymous response ({total} so far)",
                     link=f"/pulse/waves/{ticket.wave.id}")
     return Receipt(ticket.wave.name, len(scores), len(items) - len(scores), bool(text))
+
+
+def _unordered_id(session: Session) -> int:
+    """A random comment id: sequential ids would tell the order comments arrived in, which could be matched
+    against the order people answered."""
+    while True:
+        candidate = secrets.randbelow(2**31 - 2) + 1
+        if session.get(Comment, candidate) is None:
+            return candidate
 
 
 def _level(level: Level | str | None) -> Level:

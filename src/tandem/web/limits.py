@@ -30,7 +30,7 @@ def _too_big(value: str, name: str) -> bool:
 
 async def bounded_numbers(request: Request) -> None:
     for name, value in request.path_params.items():
-        if isinstance(value, str) and _too_big(value, name):
+        if _too_big(str(value), name):  # a str, or an int from a {name:int} convertor
             raise NotFound(f"There is no {name.removesuffix('_id')} with that id.", field=name)
     for name, value in request.query_params.multi_items():
         if _too_big(value, name):
