@@ -56,7 +56,8 @@ def _form_page(request: Request, session: SessionDep, form: KpiForm, *, kpi_id: 
         direction_options=[(d.value, d.label) for d in Direction],
         kind_options=[(k.value, k.value.capitalize()) for k in PeriodKind],
         source_options=[(s.value, s.label) for s in SourceKind],
-        measure_options=[(m.key, f"{m.name} ({m.module}, {m.unit})") for m in measures.MEASURES.values()],
+        measure_options=[(m.key, f"{m.name} ({m.module}, {m.unit})", m.unit, m.direction.value)
+                         for m in measures.MEASURES.values()],
         answer_options=[(i, f"#{i} {title}") for i, title in service.answer_choices(session)])
 
 
