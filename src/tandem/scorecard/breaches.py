@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tandem.activity import service as activity
@@ -94,8 +95,14 @@ def _open(session: Session, actor: Person, kpi: Kpi, value: Value, *, today: dt.
     breach = Breach(kpi_id=kpi.id, open_kpi_id=kpi.id, level=state, first_period=value.period,
                     last_period=value.period, value=value.value, threshold=threshold, finding=finding,
                     recommendation=recommendation)
-    session.add(breach)
-    session.flush()  # the unique open_kpi_id refuses a second open breach before any task exists
+    try:
+        with session.begin_nested():  # the unique open_kpi_id refuses a second open breach before any task exists
+            session.add(breach)
+    except IntegrityError:  # another writer opened this breach a moment ago: that one (and its task) stands
+        existing = open_breach(session, kpi.id)
+        if existing is None:
+            raise
+        return existing
     task = agenda.create_task(
         session, actor, title=f"Corrective action: {kpi.name} is {state.label.lower()}"[:200],
         description=f"{finding}\n\n{recommendation}\n\nKPI: /scorecard/kpis/{kpi.id}",
