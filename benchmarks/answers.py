@@ -46,23 +46,23 @@ FROM range({n}) t(i)
 """
 EVENTS = """
 SELECT 'shop' AS source, 1::BIGINT AS run_id, i AS line, 'E' || i AS event_id, kind AS event_type,
-  TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes((hash(i, 't') % 1051000)::INT) AS occurred_at,
-  CASE WHEN kind = 'order' THEN 15 + hash(i, 'v') % 250 END::DOUBLE AS value, 'EUR' AS currency,
-  'K' || (hash(i, 'c') % {n}) AS record_key, NULL::VARCHAR AS email, NULL::VARCHAR AS email_key, NULL::VARCHAR AS phone,
+  TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_minutes((hash(i + 3000000000) % 1051000)::INT) AS occurred_at,
+  CASE WHEN kind = 'order' THEN 15 + hash(i + 5000000000) % 250 END::DOUBLE AS value, 'EUR' AS currency,
+  'K' || (hash(i) % {n}) AS record_key, NULL::VARCHAR AS email, NULL::VARCHAR AS email_key, NULL::VARCHAR AS phone,
   NULL::VARCHAR AS device_id, NULL::VARCHAR AS loyalty_id,
   CASE WHEN kind = 'session' THEN '{{"platform":"' || ['web', 'web', 'web', 'ios', 'android'][1 + i % 5] || '"}}'
        WHEN kind IN ('send', 'open', 'click') THEN '{{"campaign_name":"Campaign ' || (i % 24) || '"}}'
        ELSE '{{}}' END AS attributes,
-  printf('C%010d', hash(i, 'c') % {n}) AS customer_id, 'record_key' AS linked_by
+  printf('C%010d', hash(i) % {n}) AS customer_id, 'record_key' AS linked_by
 FROM (SELECT i, ['session', 'session', 'session', 'session', 'send', 'send', 'open', 'click', 'order',
-                 'order'][1 + (hash(i, 'k') % 10)::INT] AS kind FROM range({e}) t(i))
+                 'order'][1 + (hash(i + 7000000000) % 10)::INT] AS kind FROM range({e}) t(i))
 """
 
 
 def build(root: Path, profiles: int, events: int) -> str:
     wh = Warehouse(root)
     current = wh.current()
-    if current and wh.manifest(current).get("benchmark") == {"profiles": profiles, "events": events}:
+    if current and wh.manifest(current).get("benchmark") == {"profiles": profiles, "events": events, "layout": 2}:
         print(f"reusing warehouse version {current} in {root}")
         return current
     started = time.perf_counter()
@@ -86,7 +86,7 @@ def build(root: Path, profiles: int, events: int) -> str:
         con.execute(f"COPY ({EVENTS.format(n=profiles, e=events)}) TO '{out['events']}' (FORMAT parquet)")
         con.execute("COPY (SELECT NULL::VARCHAR AS change, NULL::VARCHAR AS previous_id, NULL::VARCHAR AS "
                     f"customer_id WHERE false) TO '{out['changes']}' (FORMAT parquet)")
-        wh.publish(name, tmp, {"benchmark": {"profiles": profiles, "events": events}}, keep=2)
+        wh.publish(name, tmp, {"benchmark": {"profiles": profiles, "events": events, "layout": 2}}, keep=2)
     print(f"built warehouse version {name}: {profiles:,} profiles, {events:,} events "
           f"in {time.perf_counter() - started:.1f} s")
     return name
