@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from factories.staging import stage, stage_events
 from factories.workspace import person
 from tandem.customer import erasure, profiles, resolution
 from tandem.customer.models import ErasureRequest
-from tandem.customer.warehouse import Warehouse
+from tandem.customer.warehouse import TABLES, Warehouse, table_files, table_sql
 from tandem.errors import Forbidden, NotFound
 from tandem.workspace.models import Role, Side
 
@@ -79,6 +78,26 @@ def test_forget_removes_every_trace_and_logs_no_personal_data(session, settings,
         erasure.forget(session, steward, settings, identifier=SECRET_EMAIL)
 
 
+def test_forget_reaches_parts_shared_by_incremental_versions(session, settings, wh):
+    steward = _build(session, settings, wh)
+    stage(wh, "web", [rec("w1", "Zoe", SECRET_NAME, email=SECRET_EMAIL), rec("w2", "Ines", "Duarte")])
+    run = resolution.resolve(session, steward, settings)
+    assert run.mode == "incremental"
+    new, old = wh.versions()[-1], wh.versions()[-2]
+    shared = [p for t in TABLES for p in table_files(wh.versions_dir / new, t) if p.stat().st_nlink > 1]
+    assert shared  # the unchanged parts of the earlier version are hard links, not copies
+    erasure.forget(session, steward, settings, identifier=SECRET_EMAIL)
+    text = _workspace_text(settings.home)
+    for trace in (SECRET_NAME, SECRET_EMAIL, "+447700900123", "1988-02-03"):
+        assert trace not in text
+    for version in (old, new):  # every version still reads whole, without the person
+        with duckdb.connect() as con:
+            keys = {k for (k,) in con.execute(
+                f"SELECT record_key FROM {table_sql(wh.versions_dir / version, 'records')}").fetchall()}
+        assert "c2" in keys and "c1" not in keys and "w1" not in keys
+    assert "w2" in keys
+
+
 def test_only_technology_leads_may_erase(session, settings, wh):
     _build(session, settings, wh)
     with pytest.raises(Forbidden):
@@ -115,7 +134,7 @@ KILL_SCRIPT = textwrap.dedent("""
     from tandem.customer import pipeline
     from tandem.customer.engine import DuckEngine
     from tandem.customer.matching import MatchConfig
-    from tandem.customer.warehouse import Warehouse
+    from tandem.customer.warehouse import TABLES, Warehouse, table_files, table_sql
     wh = Warehouse(Path(sys.argv[1]))
     def die(phase, fraction):
         if phase == "golden records":
@@ -139,7 +158,7 @@ def test_a_killed_resolution_leaves_the_previous_version_serving(session, settin
     assert any(p.name.startswith(".tmp-") for p in wh.versions_dir.iterdir())  # the half-written leftover
     resolution.resolve(session, steward, settings)  # the next run cleans it up
     assert not any(p.name.startswith(".tmp-") for p in wh.versions_dir.iterdir())
-    assert os.path.exists(wh.current_dir() / "profiles.parquet")
+    assert table_files(wh.current_dir(), "profiles")
 
 
 def test_cli_resolve_report_export_and_synth(cli, tmp_path):

@@ -11,7 +11,7 @@ from factories.workspace import person
 from tandem.customer import resolution
 from tandem.customer.matching import MatchConfig
 from tandem.customer.models import ReviewPair, ReviewStatus
-from tandem.customer.warehouse import Warehouse
+from tandem.customer.warehouse import Warehouse, table_sql
 from tandem.errors import Forbidden, RuleViolation
 from tandem.workspace.models import Role, Side
 
@@ -32,8 +32,8 @@ def q(sql, params=()):
 
 
 def customer_of(wh, source, key):
-    path = wh.current_dir() / "links.parquet"
-    rows = q(f"SELECT customer_id FROM read_parquet('{path}') WHERE source = ? AND record_key = ?", [source, key])
+    links = table_sql(wh.current_dir(), "links")
+    rows = q(f"SELECT customer_id FROM {links} WHERE source = ? AND record_key = ?", [source, key])
     return rows[0][0] if rows else None
 
 
@@ -155,7 +155,7 @@ class TestResolve:
         stage(wh, "shop", [rec("s1", "Wen", "Zhao", email="wz@example.com")])
         resolution.resolve(session, engineer, settings)
         edges = q(
-            f"SELECT kind, detail FROM read_parquet('{wh.current_dir() / 'edges.parquet'}') "
+            f"SELECT kind, detail FROM {table_sql(wh.current_dir(), 'edges')} "
             "WHERE left_key IN ('c1', 's1') OR right_key IN ('c1', 's1')"
         )
         assert ("identifier", "email") in edges
@@ -197,8 +197,8 @@ class TestResolve:
         resolution.resolve(session, engineer, settings)
         cid = customer_of(wh, "crm", "c1")
         row = q(
-            f"SELECT street, order_count, lifetime_value FROM read_parquet("
-            f"'{wh.current_dir() / 'profiles.parquet'}') WHERE customer_id = ?",
+            f"SELECT street, order_count, lifetime_value FROM {table_sql(wh.current_dir(), 'profiles')} "
+            "WHERE customer_id = ?",
             [cid],
         )[0]
         assert row == ("new street", 2, 100.0)
@@ -276,7 +276,7 @@ class TestIncremental:
         inc = resolution.resolve(session, engineer, settings, config=MatchConfig(threshold=0.999999999999))
         assert inc.mode == "incremental"
         assert customer_of(wh, "crm", "c1") == customer_of(wh, "shop", "s1") == customer_of(wh, "app", "a1")
-        changes = q(f"SELECT change, previous_id FROM read_parquet('{wh.current_dir() / 'changes.parquet'}')")
+        changes = q(f"SELECT change, previous_id FROM {table_sql(wh.current_dir(), 'changes')}")
         assert ("merged", max(a, b)) in changes or ("merged", min(a, b)) in changes
 
     def test_review_decisions_force_a_full_run(self, session, settings, wh, engineer):
@@ -314,6 +314,6 @@ def test_new_events_alone_attach_in_an_incremental_run(session, settings, wh, en
     run = resolution.resolve(session, engineer, settings)
     assert run.mode == "incremental"
     cid = customer_of(wh, "crm", "c1")
-    row = q(f"SELECT order_count, lifetime_value FROM read_parquet('{wh.current_dir() / 'profiles.parquet'}') "
+    row = q(f"SELECT order_count, lifetime_value FROM {table_sql(wh.current_dir(), 'profiles')} "
             "WHERE customer_id = ?", [cid])
     assert row == [(1, 25.0)]

@@ -40,6 +40,13 @@ class Engine(ABC):
         table = self.fetch(sql, params)
         return table.column(0)[0].as_py() if table.num_rows else None
 
+    def drop(self, name: str) -> None:
+        """Forget a table made by ``create`` (frees its memory early)."""
+        self.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def unregister(self, name: str) -> None:  # noqa: B027 (optional hook)
+        """Forget an Arrow table given to ``register`` once it has been copied into a table."""
+
     def close(self) -> None:  # noqa: B027 (optional hook)
         pass
 
@@ -74,6 +81,9 @@ class DuckEngine(Engine):
         self.con.execute(f"COPY ({sql}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
 
     def close(self) -> None:
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
         self.con.close()
 
 

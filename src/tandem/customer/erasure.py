@@ -1,7 +1,9 @@
 """Erasure on request: remove a person from every source record, event, profile and kept version.
 
 The request itself is recorded without personal data (counts, who, when). Every rewritten file
-goes through a temporary name and an atomic rename, so a crash mid-way leaves whole files.
+goes through a temporary name and an atomic rename, so a crash mid-way leaves whole files. A
+version file hard-linked into later versions (incremental runs share unchanged parts) is replaced
+by a new file at every path, never edited in place.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from tandem.analytics import duck
 from tandem.config import Settings
 from tandem.customer import normalize as norm
 from tandem.customer.models import ErasureRequest, ReviewPair
-from tandem.customer.warehouse import Warehouse, atomic_target
+from tandem.customer.warehouse import TABLES, Warehouse, atomic_target, table_files, table_sql
 from tandem.errors import NotFound, RuleViolation
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
@@ -46,8 +48,7 @@ def find(wh: Warehouse, identifier: str) -> Target:
         raise RuleViolation("Name the person: an email, a phone number, a customer id or source:record_key.",
                             field="identifier")
     with duck.reader() as con:
-        ids = f"read_parquet('{_q(version / 'identifiers.parquet')}')"
-        links = f"read_parquet('{_q(version / 'links.parquet')}')"
+        ids, links, records = (table_sql(version, t) for t in ("identifiers", "links", "records"))
         email, phone = norm.normalize_email(key), norm.normalize_phone(key, "US", strict=False)
         candidates = {key, key.upper()}
         if email.ok:
@@ -67,7 +68,6 @@ def find(wh: Warehouse, identifier: str) -> Target:
             f"SELECT source, record_key FROM {links} WHERE customer_id IN ({cmarks})", list(customers)).fetchall()}
         values = {v for (v,) in con.execute(
             f"SELECT DISTINCT value FROM {ids} WHERE customer_id IN ({cmarks})", list(customers)).fetchall()}
-        records = f"read_parquet('{_q(version / 'records.parquet')}')"
         for (email_raw,) in con.execute(f"SELECT DISTINCT email FROM {records} WHERE customer_id IN ({cmarks}) "
                                         "AND email IS NOT NULL", list(customers)).fetchall():
             values.add(email_raw)
@@ -85,6 +85,26 @@ def _rewrite(con: duckdb.DuckDBPyConnection, path: Path, keep: str) -> int:
     con.execute(f"COPY (SELECT * FROM {source} WHERE {keep}) TO '{_q(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
     os.replace(tmp, path)
     return int(before - after)
+
+
+def _rewrite_linked(con: duckdb.DuckDBPyConnection, path: Path, keep: str,
+                    seen: dict[tuple[int, int], Path | None]) -> bool:
+    """``_rewrite`` for a version file, which may be a hard link shared with other versions (an
+    incremental run links the unchanged parts). Each path gets a new file (never an in-place edit of
+    the shared one); paths that shared a file share the cleaned one. True when ``path`` changed."""
+    st = path.stat()
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        clean = seen[key]
+        if clean is None:
+            return False
+        tmp = atomic_target(path)
+        os.link(clean, tmp)
+        os.replace(tmp, path)
+        return True
+    changed = bool(_rewrite(con, path, keep))
+    seen[key] = path if changed else None
+    return changed
 
 
 def forget(session: Session, actor: Person, settings: Settings, *, identifier: str) -> ErasureRequest:
@@ -113,19 +133,23 @@ def forget(session: Session, actor: Person, settings: Settings, *, identifier: s
         not_customer = "coalesce(customer_id, '') NOT IN (SELECT customer_id FROM gone_customers)"
         for path in sorted((wh.root / "segments").glob("*.parquet")):  # saved segments' members (Questions)
             files += bool(_rewrite(con, path, not_customer))
+        seen: dict[tuple[int, int], Path | None] = {}
         for version in wh.versions():
-            for path in sorted((wh.versions_dir / version).glob("*.parquet")):
+            folder = wh.versions_dir / version
+            paths = {p for table in TABLES for p in table_files(folder, table)} | set(folder.glob("*.parquet"))
+            for path in sorted(paths):
                 cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{_q(path)}')").fetchall()}
                 keep = not_customer if "customer_id" in cols else "TRUE"
-                if {"left_source", "left_key"} <= cols:
-                    keep += " AND (left_source, left_key) NOT IN (SELECT source, record_key FROM gone_refs)"
+                for side in ("left", "right"):
+                    if {f"{side}_source", f"{side}_key"} <= cols:
+                        keep += f" AND ({side}_source, {side}_key) NOT IN (SELECT source, record_key FROM gone_refs)"
                 if "previous_id" in cols:
                     keep += " AND previous_id NOT IN (SELECT customer_id FROM gone_customers)"
                 if "event_id" in cols:
                     keep += " AND " + event_keep
                 if cols == {"kind", "value", "records"}:  # the junk list holds values, not people
                     keep = "value NOT IN (SELECT value FROM gone_values)"
-                files += bool(_rewrite(con, path, keep))
+                files += _rewrite_linked(con, path, keep, seen)
     refs = [f"{s}:{k}" for s, k in target.refs]
     session.execute(sa.delete(ReviewPair).where(sa.or_(ReviewPair.left_ref.in_(refs), ReviewPair.right_ref.in_(refs))))
     request = ErasureRequest(requested_by_id=actor.id, records_removed=removed, events_removed=events,

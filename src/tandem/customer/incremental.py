@@ -3,7 +3,8 @@
 A full run re-links everything; after a small batch that is wasteful. Here the new records are
 linked to each other and to existing profiles (through identifiers and blocking, scored with the
 weights the last full run trained), existing profiles act as single nodes in the graph, and the
-version is rewritten with only the touched profiles recomputed. Anything that could change old
+new version is written as a delta (``delta.write``): the earlier files are hard-linked and only
+the touched profiles' rows are written again. Anything that could change old
 links — a changed or erased input file, new review decisions — needs a full run instead, and
 ``plan`` says so. Identifier values that become junk stop linking new records at once; their
 existing links are revisited by the next full run.
@@ -17,11 +18,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from tandem.customer import golden, matching, training
+from tandem.customer import delta, matching, training
 from tandem.customer.engine import Engine
 from tandem.customer.matching import MatchConfig
 from tandem.customer.pipeline import Progress, RunResult, Timer, _q
-from tandem.customer.warehouse import Warehouse
+from tandem.customer.warehouse import TABLES, Warehouse, table_sql
 
 SLIM = (
     "source, record_key, first_key, last_key, birth_date, postal_code, street, email_key, phone, device_id, loyalty_id"
@@ -65,10 +66,7 @@ def run_incremental(
     progress: Progress | None = None,
 ) -> RunResult:
     t = Timer(progress)
-    prev = {
-        name: f"read_parquet('{_q(str(previous / (name + '.parquet')))}')"
-        for name in ("records", "identifiers", "edges", "profiles", "junk", "changes")
-    }
+    prev = {name: table_sql(previous, name) for name in TABLES}
     people = [str(wh.root / p) for p in new_files if p.startswith("staging/records")]
     events = [str(wh.root / p) for p in new_files if p.startswith("staging/events")]
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
@@ -92,7 +90,11 @@ def run_incremental(
     t.done("records", 0.15)
     # Candidate old records: sharing an identifier or a blocking key with a new record.
     engine.create("nids", matching.identifiers_sql("new"))
-    engine.create("prev_ids", f"""SELECT i.* FROM {prev["identifiers"]} i ANTI JOIN new n USING (source, record_key)""")
+    # Earlier identifiers sharing a value with the batch: only those can link a new record, and
+    # only their counts can turn a value into junk now (no need to read every identifier).
+    engine.create("prev_ids", f"""SELECT i.kind, i.value, i.source, i.record_key, i.is_junk FROM {prev["identifiers"]} i
+        SEMI JOIN nids s USING (kind, value)
+        ANTI JOIN new n USING (source, record_key)""")
     blocked = ", ".join(f"'{_q(v.lower())}'" for v in cfg.blocked_values) or "NULL"
     engine.create(
         "junk_now",
@@ -146,9 +148,11 @@ def run_incremental(
         f"""SELECT a, b, 'identifier' AS kind, array_to_string(kinds, ',') AS detail, weight,
             1000 + 50 * len(kinds) + weight AS strength FROM id_scored
         UNION ALL SELECT a, b, 'probabilistic', array_to_string(agreed, ','), weight, weight FROM scored
-        WHERE weight >= {link_at} AND compatible ORDER BY strength DESC, a, b""",
+        WHERE weight >= {link_at} AND compatible""",
     )
     t.done("links", 0.5)
+    engine.create("replaced_refs", f"""SELECT n.rid, l.customer_id FROM new n
+        JOIN (SELECT source, record_key, customer_id FROM {prev["links"]}) l USING (source, record_key)""")
     mapping, merged = _cluster(engine, k, next_id)
     next_id += len({c for c in mapping.values() if c.startswith("new:")})
     assigned = {rid: (f"C{int(c[4:]):09d}" if c.startswith("new:") else c) for rid, c in mapping.items()}
@@ -157,18 +161,25 @@ def run_incremental(
     )
     engine.register("merge_in", pa.table({"previous_id": list(merged), "customer_id": list(merged.values())}))
     t.done("clusters", 0.6)
-    _write(engine, prev, out, events)
+    delta.write(engine, previous, out, events)
     t.done("write", 0.95)
-    stats = _stats(engine, k, manifest, merged)
+    stats = _stats(engine, cfg, out, k, manifest, merged)
     stats["next_id"] = next_id
     t.done("report", 1.0)
     return RunResult(version=out.name, stats=stats, review=[], timings=t.timings)
 
 
 def _cluster(engine: Engine, k: int, next_id: int) -> tuple[dict[int, str], dict[str, str]]:
-    """Union-find over new records and the existing profiles they touch (one node per profile)."""
-    e = engine.fetch("SELECT a, b FROM edges_new").to_pylist()
-    info = engine.fetch("SELECT rid, customer_id, source FROM allm").to_pylist()
+    """Union-find over new records and the existing profiles they touch (one node per profile).
+
+    A new record that replaces an earlier version of itself (same source and key) starts in the
+    profile that version belonged to, so a person keeps their id through a re-ingested record."""
+    e = engine.fetch("SELECT a, b FROM edges_new ORDER BY strength DESC, a, b").to_pylist()
+    # Only the new records and the old ones some link reaches can change profile.
+    info = engine.fetch(f"""SELECT m.rid, coalesce(m.customer_id, p.customer_id) AS customer_id, m.source
+        FROM allm m LEFT JOIN replaced_refs p USING (rid)
+        WHERE m.rid < {k} OR m.rid IN (SELECT a FROM edges_new UNION SELECT b FROM edges_new)
+        ORDER BY m.rid""").to_pylist()
     owner = {r["rid"]: r["customer_id"] for r in info if r["customer_id"]}
     touched = sorted(set(owner.values()))
     engine.register("touched_in", pa.table({"customer_id": touched}))
@@ -187,8 +198,11 @@ def _cluster(engine: Engine, k: int, next_id: int) -> tuple[dict[int, str], dict
         n = node[r["rid"]]
         if n not in parent:
             parent[n] = n
-            sources[n] = set(sizes[n][1]) if isinstance(n, str) else {r["source"]}
-            count[n] = sizes[n][0] if isinstance(n, str) else 1
+            old_n, old_sources = sizes.get(n, (0, set())) if isinstance(n, str) else (0, set())
+            sources[n], count[n] = set(old_sources), old_n
+        if isinstance(n, int) or r["rid"] < k:  # the record itself (a new one, or one in its old profile)
+            sources[n].add(r["source"])
+            count[n] += 1
 
     def find(v: object) -> object:
         while parent[v] != v:
@@ -208,118 +222,40 @@ def _cluster(engine: Engine, k: int, next_id: int) -> tuple[dict[int, str], dict
     groups: dict[object, list[object]] = {}
     for n in parent:
         groups.setdefault(find(n), []).append(n)
-    mapping: dict[int, str] = {}
+    target_of: dict[object, str] = {}
     merged: dict[str, str] = {}
     fresh = next_id
-    for members in groups.values():
-        olds = sorted((m for m in members if isinstance(m, str)), key=lambda c: (-sizes[c][0], c))
+    for root, members in groups.items():
+        olds = sorted((m for m in members if isinstance(m, str)), key=lambda c: (-sizes.get(c, (0,))[0], c))
         if olds:
-            target = olds[0]
-            merged.update({c: target for c in olds[1:]})
+            target_of[root] = olds[0]
+            merged.update({c: olds[0] for c in olds[1:]})
         else:
-            target = f"new:{fresh}"
+            target_of[root] = f"new:{fresh}"
             fresh += 1
-        mapping.update({m: target for m in members if isinstance(m, int)})  # ints are new records
+    mapping = {r["rid"]: target_of[find(node[r["rid"]])] for r in info if r["rid"] < k}
     return mapping, merged
 
 
-def _write(engine: Engine, prev: dict[str, str], out: Path, events: list[str]) -> None:
-    remap = "coalesce((SELECT m.customer_id FROM merge_in m WHERE m.previous_id = x.customer_id), x.customer_id)"
-    engine.view(
-        "rec_c",
-        f"""SELECT * REPLACE ({remap} AS customer_id) FROM {prev["records"]} x
-            ANTI JOIN new n USING (source, record_key)
-        UNION ALL BY NAME SELECT n.* EXCLUDE (rid), a.customer_id FROM new n JOIN assign_in a USING (rid)""",
-    )
-    # Unsorted, unlike a full run: sorting a million rows would cost more than the batch itself;
-    # the next full run restores the order that speeds up profile lookups.
-    engine.write_parquet("SELECT * FROM rec_c", out / "records.parquet")
-    engine.write_parquet("SELECT source, record_key, customer_id FROM rec_c", out / "links.parquet")
-    recs = f"read_parquet('{_q(str(out / 'records.parquet'))}')"
-    engine.write_parquet(
-        f"""SELECT * REPLACE ({remap} AS customer_id) FROM {prev["identifiers"]} x
-            ANTI JOIN new n USING (source, record_key)
-        UNION ALL SELECT i.kind, i.value, a.customer_id, n.source, n.record_key, FALSE FROM nids i
-            JOIN new n USING (rid) JOIN assign_in a USING (rid)""",
-        out / "identifiers.parquet",
-    )
-    engine.write_parquet(
-        f"""SELECT * REPLACE ({remap} AS customer_id) FROM {prev["edges"]} x
-        UNION ALL SELECT e.kind, e.detail, e.weight, ra.source, ra.record_key, rb.source, rb.record_key,
-            coalesce(aa.customer_id, ra.customer_id), FALSE
-        FROM edges_new e JOIN allm ra ON ra.rid = e.a JOIN allm rb ON rb.rid = e.b
-        LEFT JOIN assign_in aa ON aa.rid = e.a""",
-        out / "edges.parquet",
-    )
-    engine.write_parquet(
-        f"""SELECT * FROM {prev["changes"]} UNION ALL
-        SELECT 'merged', previous_id, customer_id FROM merge_in""",
-        out / "changes.parquet",
-    )
-    engine.write_parquet(f"SELECT * FROM {prev['junk']}", out / "junk.parquet")
-    touched_events = _write_events(engine, prev, out, events, remap)
-    engine.create(
-        "touched",
-        f"""SELECT customer_id FROM assign_in UNION SELECT customer_id FROM merge_in
-        UNION SELECT previous_id FROM merge_in{touched_events}""",
-    )
-    engine.create(
-        "fresh_profiles", golden.profiles_sql(f"(SELECT * FROM {recs} SEMI JOIN touched USING (customer_id))")
-    )
-    old_profiles = f"(SELECT * FROM {prev['profiles']} ANTI JOIN touched USING (customer_id))"
-    if not (out / "events.parquet").exists():
-        engine.write_parquet(
-            f"SELECT * FROM {old_profiles} UNION ALL BY NAME SELECT * FROM fresh_profiles", out / "profiles.parquet"
-        )
-        return
-    ev = f"read_parquet('{_q(str(out / 'events.parquet'))}')"
-    engine.create("traits", golden.traits_sql(f"(SELECT * FROM {ev} SEMI JOIN touched USING (customer_id))"))
-    engine.write_parquet(
-        f"""SELECT * FROM {old_profiles} UNION ALL BY NAME
-        SELECT p.*, t.* EXCLUDE (customer_id) FROM fresh_profiles p LEFT JOIN traits t USING (customer_id)""",
-        out / "profiles.parquet",
-    )
-
-
-def _write_events(engine: Engine, prev: dict[str, str], out: Path, events: list[str], remap: str) -> str:
-    """Carry old events over (merged ids remapped) and attribute new ones; returns SQL that adds the
-    profiles receiving new events to the touched set."""
-    prev_events = prev["records"].replace("records.parquet", "events.parquet")
-    has_events = Path(prev_events[len("read_parquet('") : -2].replace("''", "'")).exists()
-    if not has_events and not events:
-        return ""
-    parts = [f"SELECT * REPLACE ({remap} AS customer_id) FROM {prev_events} x"] if has_events else []
-    if events:
-        ids = f"read_parquet('{_q(str(out / 'identifiers.parquet'))}')"
-        links = f"read_parquet('{_q(str(out / 'links.parquet'))}')"
-        # As in a full run: a key or identifier attributes an event only when it names one profile.
-        engine.create("idmap", f"""SELECT kind, value, any_value(customer_id) AS customer_id FROM {ids}
-            WHERE NOT is_junk GROUP BY kind, value HAVING count(DISTINCT customer_id) = 1""")
-        engine.create("keymap", f"""SELECT record_key, any_value(customer_id) AS customer_id FROM {links}
-            GROUP BY record_key HAVING count(DISTINCT customer_id) = 1""")
-        new_events = ", ".join(f"'{_q(p)}'" for p in events)
-        engine.create("new_ev", f"""SELECT ev.*,
-            coalesce(k.customer_id, l.customer_id, d.customer_id, m.customer_id, p.customer_id) AS customer_id,
-            CASE WHEN k.customer_id IS NOT NULL THEN 'record_key' WHEN l.customer_id IS NOT NULL THEN 'loyalty_id'
-                 WHEN d.customer_id IS NOT NULL THEN 'device_id' WHEN m.customer_id IS NOT NULL THEN 'email'
-                 WHEN p.customer_id IS NOT NULL THEN 'phone' END AS linked_by
-            FROM (SELECT * FROM read_parquet([{new_events}], union_by_name = true)
-                  QUALIFY row_number() OVER (PARTITION BY source, event_id ORDER BY run_id DESC, line DESC) = 1) ev
-            LEFT JOIN keymap k ON k.record_key = ev.record_key
-            LEFT JOIN idmap l ON l.kind = 'loyalty_id' AND l.value = ev.loyalty_id
-            LEFT JOIN idmap d ON d.kind = 'device_id' AND d.value = ev.device_id
-            LEFT JOIN idmap m ON m.kind = 'email' AND m.value = ev.email_key
-            LEFT JOIN idmap p ON p.kind = 'phone' AND p.value = ev.phone""")
-        parts.append("SELECT * FROM new_ev")
-    engine.write_parquet(" UNION ALL BY NAME ".join(parts), out / "events.parquet")
-    return " UNION SELECT customer_id FROM new_ev WHERE customer_id IS NOT NULL" if events else ""
-
-
-def _stats(engine: Engine, k: int, manifest: dict[str, Any], merged: dict[str, str]) -> dict[str, Any]:
-    row = engine.fetch("SELECT count(*) AS records, count(DISTINCT customer_id) AS profiles FROM rec_c").to_pylist()[0]
-    coverage = engine.fetch("""WITH p AS (SELECT customer_id, count(DISTINCT source) AS n FROM rec_c GROUP BY 1)
-        SELECT r.source, count(*) AS records, avg(CASE WHEN p.n > 1 THEN 1.0 ELSE 0.0 END) AS joined
-        FROM rec_c r JOIN p USING (customer_id) GROUP BY r.source ORDER BY r.source""").to_pylist()
+def _stats(engine: Engine, cfg: MatchConfig, out: Path, k: int, manifest: dict[str, Any],
+           merged: dict[str, str]) -> dict[str, Any]:
+    if cfg.unique_key_per_source:
+        # At most one record per source in a profile: the golden records' source lists say it all,
+        # a read of half a million short rows instead of a million links.
+        profiles_sql = f"(SELECT records, source_count, sources FROM {table_sql(out, 'profiles')} p)"
+        row = engine.fetch(f"SELECT sum(records) AS records, count(*) AS profiles FROM {profiles_sql}").to_pylist()[0]
+        coverage = engine.fetch(f"""SELECT source, count(*) AS records,
+            avg(CASE WHEN source_count > 1 THEN 1.0 ELSE 0.0 END) AS joined
+            FROM (SELECT unnest(sources) AS source, source_count FROM {profiles_sql}) GROUP BY source
+            ORDER BY source""").to_pylist()
+    else:
+        links = table_sql(out, "links")
+        row = engine.fetch(f"SELECT count(*) AS records, count(DISTINCT customer_id) AS profiles FROM {links}")
+        row = row.to_pylist()[0]
+        coverage = engine.fetch(f"""WITH l AS (SELECT source, customer_id FROM {links}),
+            p AS (SELECT customer_id, count(DISTINCT source) AS n FROM l GROUP BY 1)
+            SELECT r.source, count(*) AS records, avg(CASE WHEN p.n > 1 THEN 1.0 ELSE 0.0 END) AS joined
+            FROM l r JOIN p USING (customer_id) GROUP BY r.source ORDER BY r.source""").to_pylist()
     records, profiles = int(row["records"]), int(row["profiles"])
     old = manifest["stats"]
     return {

@@ -86,19 +86,24 @@ def accepted_identifier_links_sql(pairs: str, records: str) -> str:
         WHERE {FIRST_COMPATIBLE} AND {BIRTH_COMPATIBLE}"""
 
 
+def blocking_pairs_sql(records: str, keys: tuple[str, ...], limit: int) -> str:
+    """Pairs of records sharing every column of ``keys``, in blocks of at most ``limit`` records.
+
+    The small blocks are found with a grouped count (a hash aggregate on the key columns only),
+    not a window over the records, which keeps memory near the size of the keys."""
+    cols = ", ".join(keys)
+    not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+    on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
+    return f"""WITH blk AS (SELECT r.rid, {", ".join(f"r.{k}" for k in keys)} FROM {records} r
+            SEMI JOIN (SELECT {cols} FROM {records} WHERE {not_null} GROUP BY {cols}
+                       HAVING count(*) <= {int(limit)}) s USING ({cols}))
+        SELECT a.rid AS a, b.rid AS b FROM blk a JOIN blk b ON {on} AND a.rid < b.rid"""
+
+
 def candidate_pairs_sql(records: str, cfg: MatchConfig, exclude: str) -> str:
     """Pairs sharing any blocking key (blocks above ``block_limit`` skipped), minus ``exclude``."""
-    selects = []
-    for keys, limit in cfg.blocking:
-        cols = ", ".join(keys)
-        not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
-        on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
-        selects.append(f"""
-            SELECT a.rid AS a, b.rid AS b FROM
-              (SELECT rid, {cols} FROM {records} WHERE {not_null}
-               QUALIFY count(*) OVER (PARTITION BY {cols}) <= {int(min(limit, cfg.block_limit))}) a
-            JOIN (SELECT rid, {cols} FROM {records} WHERE {not_null}) b ON {on} AND a.rid < b.rid""")
-    union = " UNION ".join(selects)
+    union = " UNION ".join(f"SELECT a, b FROM ({blocking_pairs_sql(records, keys, min(limit, cfg.block_limit))}) p{i}"
+                           for i, (keys, limit) in enumerate(cfg.blocking))
     return f"SELECT a, b FROM ({union}) c ANTI JOIN {exclude} x USING (a, b)"
 
 
@@ -147,10 +152,6 @@ def sample_pairs_sql(records: str, cfg: MatchConfig) -> str:
     return f"""SELECT a.rid AS a, b.rid AS b FROM
         (SELECT rid FROM {records} USING SAMPLE {n} ROWS (reservoir, 7)) a,
         (SELECT rid FROM {records} USING SAMPLE {n} ROWS (reservoir, 11)) b WHERE a.rid <> b.rid"""
-
-
-def level_counts_sql(levels: str, comparison: str, where: str = "TRUE") -> str:
-    return f"SELECT {comparison} AS level, count(*) AS n FROM {levels} WHERE {where} GROUP BY 1"
 
 
 def _literal(value: str) -> str:

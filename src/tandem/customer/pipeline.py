@@ -19,7 +19,7 @@ import pyarrow as pa
 from tandem.customer import golden, graph, matching, stable_ids, training
 from tandem.customer.engine import Engine
 from tandem.customer.matching import MatchConfig
-from tandem.customer.warehouse import Warehouse
+from tandem.customer.warehouse import Warehouse, table_sql
 from tandem.errors import RuleViolation
 
 Progress = Callable[[str, float], None]
@@ -61,14 +61,26 @@ def _file_list(files: list[str]) -> str:
     return "[" + ", ".join("'" + _q(f) + "'" for f in files) + "]"
 
 
+# What matching reads of a record; everything else (names as written, traits, dropped fields) stays
+# in the staging files and is joined back only while the outputs are streamed to Parquet.
+MATCH_COLUMNS = (
+    "first_key", "last_key", "birth_date", "postal_code", "street", "email_key", "phone", "device_id", "loyalty_id"
+)
+
+
 def load_records(engine: Engine, files: list[str], priorities: Mapping[str, int]) -> int:
-    """The newest record per (source, record_key) across the given staging files, numbered by rid."""
+    """The newest record per (source, record_key) across the given staging files, numbered by rid.
+
+    Narrow on purpose: the working table ``rec`` holds the keys (source, record_key, run_id, line)
+    and the matching columns only, which keeps a million-record run well under a gigabyte."""
     if not files:
         return 0
+    cols = ", ".join(MATCH_COLUMNS)
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
     engine.create("rec", f"""
         SELECT row_number() OVER (ORDER BY source, record_key) - 1 AS rid, r.*, coalesce(p.priority, 50) AS priority
-        FROM (SELECT * FROM read_parquet({_file_list(files)}, union_by_name = true)
+        FROM (SELECT source, record_key, run_id, line, {cols}
+              FROM read_parquet({_file_list(files)}, union_by_name = true)
               QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
         LEFT JOIN src_priority_in p USING (source)""")
     return int(engine.scalar("SELECT count(*) FROM rec") or 0)
@@ -90,35 +102,46 @@ def run_full(
     if n == 0:
         raise RuleViolation("No active source has loaded records: activate a source (all three data roles "
                             "filled) and ingest a file first.")
-    # A narrow copy for the pair joins: matching reads eight columns, not the whole record.
-    engine.create("recm", "SELECT rid, first_key, last_key, birth_date, postal_code, street, email_key, phone FROM rec")
     t.done("records", 0.1)
     engine.create("ids", matching.identifiers_sql("rec"))
     engine.create("junk", matching.junk_sql("ids", cfg))
     engine.create("id_pairs", matching.identifier_pairs_sql("ids", "junk"))
-    engine.create("id_links", matching.accepted_identifier_links_sql("id_pairs", "recm"))
-    engine.execute("DROP TABLE id_pairs")
+    engine.create("id_links", matching.accepted_identifier_links_sql("id_pairs", "rec"))
+    engine.drop("id_pairs")
     t.done("identifier links", 0.25)
-    weights = training.train(engine, cfg, records="recm", links="id_links")
-    for col, sql in training.term_frequencies_sql("recm").items():
+    weights = training.train(engine, cfg, records="rec", links="id_links")
+    for col, sql in training.term_frequencies_sql("rec").items():
         engine.create(f"tf_{col}", sql)
     t.done("training", 0.35)
-    engine.create("cand", matching.candidate_pairs_sql("recm", cfg, exclude="id_links"))
-    engine.create("cand_levels", matching.levels_sql("cand", "recm"))
-    engine.create("scored", training.score_sql("cand_levels", weights))
-    engine.execute("DROP TABLE cand; DROP TABLE cand_levels")
+    # One blocking rule at a time: running the seven self-joins as one union held all their hash
+    # tables at once, the run's memory peak.
+    for i, (keys, limit) in enumerate(cfg.blocking):
+        engine.create(f"cand_{i}", matching.blocking_pairs_sql("rec", keys, min(limit, cfg.block_limit)))
+    union = " UNION ".join(f"SELECT a, b FROM cand_{i}" for i in range(len(cfg.blocking)))
+    engine.create("cand", f"SELECT a, b FROM ({union}) c ANTI JOIN id_links x USING (a, b)")
+    for i in range(len(cfg.blocking)):
+        engine.drop(f"cand_{i}")
+    # Levels and weights in one pass: the per-pair comparison levels are never materialised.
+    engine.create("scored", training.score_sql(f"({matching.levels_sql('cand', 'rec')})", weights))
+    engine.drop("cand")
     # Identifier links are scored too: when a profile breaks a rule, the links with the most
     # corroborating evidence (names, birth date, address) are kept first.
-    engine.create("id_levels", matching.levels_sql("id_links", "recm", extra=", p.kinds"))
-    engine.create("id_scored", training.score_sql("id_levels", weights, extra=", l.kinds"))
-    engine.execute("DROP TABLE id_levels")
+    id_levels = f"({matching.levels_sql('id_links', 'rec', extra=', p.kinds')})"
+    engine.create("id_scored", training.score_sql(id_levels, weights, extra=", l.kinds"))
+    for name in ("id_links", *(f"tf_{col}" for col in matching.TERM_FREQUENCY.values())):
+        engine.drop(name)
     t.done("probabilistic links", 0.55)
     link_at = matching.weight_for(cfg.threshold, n)
     review_at = matching.weight_for(cfg.review_floor, n)
     _edges(engine, link_at, run)
+    # Only the pairs a steward may review outlive this step, not every scored candidate.
+    engine.create("review_cand", f"""SELECT a, b, weight, agreed FROM scored
+        WHERE compatible AND weight < {link_at} AND weight >= {review_at}""")
+    for name in ("scored", "id_scored"):
+        engine.drop(name)
     e = engine.fetch("SELECT a, b, strength FROM edges ORDER BY edge_id")
-    sources = engine.fetch("SELECT source FROM rec ORDER BY rid").column(0).to_numpy(zero_copy_only=False)
-    codes = np.unique(sources, return_inverse=True)[1].astype(np.int64)
+    codes = engine.fetch("SELECT dense_rank() OVER (ORDER BY source) - 1 AS code FROM rec ORDER BY rid")
+    codes = codes.column(0).to_numpy().astype(np.int64)
     cannot = (
         [tuple(r.values()) for r in engine.fetch(_refs_sql(run.cannot_link)).to_pylist()] if run.cannot_link else []
     )
@@ -133,6 +156,8 @@ def run_full(
     )
     engine.register("lab_in", pa.table({"rid": np.arange(n, dtype=np.int64), "cluster": clusters.labels}))
     engine.create("lab", "SELECT * FROM lab_in")
+    engine.unregister("lab_in")
+    del e
     engine.register(
         "refused_in",
         pa.table({"edge_id": np.arange(len(clusters.refused), dtype=np.int64), "refused": clusters.refused}),
@@ -140,18 +165,16 @@ def run_full(
     t.done("clusters", 0.7)
     next_id = _assign_ids(engine, previous, next_id)
     t.done("stable ids", 0.75)
-    _write_version(engine, wh, out, t)
+    _write_version(engine, run.records, out, t)
     events = _events(engine, run.events, out)
     t.done("events", 0.97)
     stats = _stats(engine, cfg, clusters, weights, events)
     stats["link_weight"], stats["review_weight"] = round(link_at, 2), round(review_at, 2)
     stats["next_id"] = next_id
     review = engine.fetch(f"""SELECT ra.source || ':' || ra.record_key AS left_ref, rb.source || ':' || rb.record_key
-        AS right_ref, s.weight, s.agreed FROM scored s JOIN rec ra ON ra.rid = s.a JOIN rec rb ON rb.rid = s.b
-        JOIN lab la ON la.rid = s.a JOIN lab lb ON lb.rid = s.b
-        WHERE s.compatible AND s.weight < {link_at} AND s.weight >= {review_at}
-          AND la.cluster <> lb.cluster
-        ORDER BY s.weight DESC LIMIT {int(cfg.review_limit)}""").to_pylist()
+        AS right_ref, s.weight, s.agreed FROM review_cand s JOIN rec_c ra ON ra.rid = s.a JOIN rec_c rb ON rb.rid = s.b
+        WHERE ra.customer_id <> rb.customer_id
+        ORDER BY s.weight DESC, left_ref, right_ref LIMIT {int(cfg.review_limit)}""").to_pylist()
     stats["review_pairs"] = len(review)
     t.done("report", 1.0)
     return RunResult(version=out.name, stats=stats, review=review, timings=t.timings)
@@ -185,9 +208,9 @@ def _edges(engine: Engine, link_at: float, run: RunInput) -> None:
 
 
 def _assign_ids(engine: Engine, previous: Path | None, next_id: int) -> int:
-    prev = previous / "links.parquet" if previous else None
-    if prev and prev.exists():
-        engine.create("prev_links", f"SELECT * FROM read_parquet('{_q(str(prev))}')")
+    prev = table_sql(previous, "links") if previous else None
+    if prev:
+        engine.create("prev_links", f"SELECT source, record_key, customer_id FROM {prev}")
     else:
         engine.create(
             "prev_links",
@@ -198,18 +221,25 @@ def _assign_ids(engine: Engine, previous: Path | None, next_id: int) -> int:
     engine.create("assigned", stable_ids.assign_sql("lab", "kept", next_id))
     engine.create("id_changes", stable_ids.changes_sql("overlap", "assigned"))
     fresh = int(engine.scalar("SELECT count(*) FROM assigned ANTI JOIN kept USING (cluster)") or 0)
-    engine.create("rid_customer", "SELECT rid, customer_id FROM lab JOIN assigned USING (cluster)")
-    engine.view("rec_c", "SELECT r.*, c.customer_id FROM rec r JOIN rid_customer c USING (rid)")
+    # The narrow key table every output is built from: which staging row each record is, and its id.
+    engine.create("rec_c", """SELECT r.rid, r.source, r.record_key, r.run_id, r.line, r.priority, a.customer_id
+        FROM rec r JOIN lab l USING (rid) JOIN assigned a USING (cluster)""")
+    for name in ("rec", "lab", "overlap", "kept", "assigned", "prev_links"):
+        engine.drop(name)
     return next_id + fresh
 
 
-def _write_version(engine: Engine, wh: Warehouse, out: Path, t: Timer) -> None:
-    # Sorted by customer id, so a profile page reads only the row groups holding that customer.
-    engine.write_parquet("SELECT * EXCLUDE (rid) FROM rec_c ORDER BY customer_id", out / "records.parquet")
+def _write_version(engine: Engine, files: list[str], out: Path, t: Timer) -> None:
     engine.write_parquet("SELECT source, record_key, customer_id FROM rec_c", out / "links.parquet")
+    # Every column of the chosen staging rows, joined back to the narrow keys while streaming. Not
+    # sorted: a global sort of the wide rows would be the run's memory peak, and a profile lookup
+    # reads the customer_id column of a million records in a few milliseconds anyway.
+    engine.write_parquet(
+        f"""SELECT s.*, k.priority, k.customer_id FROM read_parquet({_file_list(files)}, union_by_name = true) s
+        JOIN rec_c k ON k.run_id = s.run_id AND k.line = s.line AND k.source = s.source""",
+        out / "records.parquet",
+    )
     t.done("write records", 0.8)
-    engine.create("profiles", golden.profiles_sql("rec_c"))
-    t.done("golden records", 0.85)
     engine.write_parquet(
         """SELECT i.kind, i.value, r.customer_id, r.source, r.record_key,
             (j.value IS NOT NULL) AS is_junk
@@ -225,7 +255,14 @@ def _write_version(engine: Engine, wh: Warehouse, out: Path, t: Timer) -> None:
     )
     engine.write_parquet("SELECT * FROM id_changes", out / "changes.parquet")
     engine.write_parquet("SELECT kind, value, records FROM junk", out / "junk.parquet")
-    t.done("write links", 0.9)
+    t.done("write links", 0.85)
+    fields = ", ".join(("customer_id", "source", "record_key", "priority", *golden.GOLDEN_FIELDS, "updated_at"))
+    engine.create("profiles", golden.profiles_sql(f"(SELECT {fields} FROM {_parquet(out / 'records.parquet')})"))
+    t.done("golden records", 0.9)
+
+
+def _parquet(path: Path) -> str:
+    return f"read_parquet('{_q(str(path))}')"
 
 
 def _events(engine: Engine, files: list[str], out: Path) -> int:
@@ -248,25 +285,28 @@ def _events(engine: Engine, files: list[str], out: Path) -> int:
         """SELECT record_key, any_value(customer_id) AS customer_id FROM rec_c
         GROUP BY record_key HAVING count(DISTINCT customer_id) = 1""",
     )
-    engine.write_parquet(
-        """SELECT ev.*, coalesce(k.customer_id, l.customer_id, d.customer_id, m.customer_id,
-            p.customer_id) AS customer_id,
-          CASE WHEN k.customer_id IS NOT NULL THEN 'record_key' WHEN l.customer_id IS NOT NULL THEN 'loyalty_id'
-               WHEN d.customer_id IS NOT NULL THEN 'device_id' WHEN m.customer_id IS NOT NULL THEN 'email'
-               WHEN p.customer_id IS NOT NULL THEN 'phone' END AS linked_by
-        FROM ev LEFT JOIN keymap k ON k.record_key = ev.record_key
-        LEFT JOIN idmap l ON l.kind = 'loyalty_id' AND l.value = ev.loyalty_id
-        LEFT JOIN idmap d ON d.kind = 'device_id' AND d.value = ev.device_id
-        LEFT JOIN idmap m ON m.kind = 'email' AND m.value = ev.email_key
-        LEFT JOIN idmap p ON p.kind = 'phone' AND p.value = ev.phone""",
-        out / "events.parquet",
-    )
-    engine.create("traits", golden.traits_sql(f"read_parquet('{_q(str(out / 'events.parquet'))}')"))
+    engine.write_parquet(attribution_sql("ev"), out / "events.parquet")
+    engine.create("traits", golden.traits_sql(_parquet(out / "events.parquet")))
     engine.write_parquet(
         "SELECT p.*, t.* EXCLUDE (customer_id) FROM profiles p LEFT JOIN traits t USING (customer_id)",
         out / "profiles.parquet",
     )
     return int(engine.scalar("SELECT count(*) FROM ev") or 0)
+
+
+def attribution_sql(events: str) -> str:
+    """Events with the profile they join (tables ``keymap``: record_key -> customer_id and ``idmap``:
+    kind, value -> customer_id) and through which key or identifier, in that order of trust."""
+    return f"""SELECT ev.*, coalesce(k.customer_id, l.customer_id, d.customer_id, m.customer_id,
+            p.customer_id) AS customer_id,
+          CASE WHEN k.customer_id IS NOT NULL THEN 'record_key' WHEN l.customer_id IS NOT NULL THEN 'loyalty_id'
+               WHEN d.customer_id IS NOT NULL THEN 'device_id' WHEN m.customer_id IS NOT NULL THEN 'email'
+               WHEN p.customer_id IS NOT NULL THEN 'phone' END AS linked_by
+        FROM {events} ev LEFT JOIN keymap k ON k.record_key = ev.record_key
+        LEFT JOIN idmap l ON l.kind = 'loyalty_id' AND l.value = ev.loyalty_id
+        LEFT JOIN idmap d ON d.kind = 'device_id' AND d.value = ev.device_id
+        LEFT JOIN idmap m ON m.kind = 'email' AND m.value = ev.email_key
+        LEFT JOIN idmap p ON p.kind = 'phone' AND p.value = ev.phone"""
 
 
 def _stats(

@@ -12,6 +12,7 @@ from typing import Any
 
 from tandem.analytics import duck
 from tandem.customer import normalize as norm
+from tandem.customer.warehouse import table_files, table_sql
 from tandem.errors import NotFound, RuleViolation
 from tandem.exports import safe_sql
 
@@ -28,10 +29,14 @@ class Profile:
     changes: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _file(version: Path | None, name: str) -> str:
+def _table(version: Path | None, name: str) -> str:
+    """The table as a DuckDB table expression (through ``warehouse.table_sql``: one file or parts)."""
     if version is None:
         raise NotFound("There is no customer view yet: ingest a source and run identity resolution.")
-    return str(version / f"{name}.parquet").replace("'", "''")
+    sql = table_sql(version, name)
+    if sql is None:
+        raise NotFound(f"The customer view has no {name} table; run identity resolution again.")
+    return sql
 
 
 def search(version: Path | None, query: str, *, region: str = "US", limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
@@ -41,8 +46,8 @@ def search(version: Path | None, query: str, *, region: str = "US", limit: int =
         raise RuleViolation(
             "Type at least two characters: an email, a phone number, a name or a customer id.", field="q"
         )
-    profiles, identifiers = _file(version, "profiles"), _file(version, "identifiers")
-    by_identifier = f"SELECT customer_id FROM read_parquet('{identifiers}') WHERE value = ?"
+    profiles, identifiers = _table(version, "profiles"), _table(version, "identifiers")
+    by_identifier = f"SELECT customer_id FROM {identifiers} i WHERE value = ?"
     with duck.reader() as con:
         if q.upper().startswith("C") and q[1:].isdigit():
             where, params = "customer_id = ?", [q.upper()]
@@ -65,7 +70,7 @@ def search(version: Path | None, query: str, *, region: str = "US", limit: int =
             )
             params = [w for w in words for _ in (0, 1)]
         rows = con.execute(
-            f"SELECT * FROM read_parquet('{profiles}') WHERE {where} ORDER BY records DESC, "
+            f"SELECT * FROM {profiles} p WHERE {where} ORDER BY records DESC, "
             f"customer_id LIMIT {int(limit)}",
             params,
         ).fetchall()
@@ -81,7 +86,7 @@ def get_profile(version: Path | None, customer_id: str, *, events_limit: int = 1
     profile.records = _rows(version, "records", "customer_id = ?", [customer_id], order="priority, source")
     profile.identifiers = _rows(version, "identifiers", "customer_id = ?", [customer_id], order="kind, value")
     profile.links = _rows(version, "edges", "customer_id = ?", [customer_id], order="kind, weight DESC NULLS LAST")
-    if version is not None and (version / "events.parquet").exists():
+    if version is not None and table_files(version, "events"):
         profile.events = _rows(
             version, "events", "customer_id = ?", [customer_id], order="occurred_at DESC", limit=events_limit
         )
@@ -101,24 +106,23 @@ def records_by_ref(version: Path | None, refs: list[str]) -> dict[str, dict[str,
 def _rows(
     version: Path | None, name: str, where: str, params: list[object], *, order: str = "1", limit: int = 10_000
 ) -> list[dict[str, Any]]:
-    path = _file(version, name)
+    table = _table(version, name)
     with duck.reader() as con:
-        rows = con.execute(
-            f"SELECT * FROM read_parquet('{path}') WHERE {where} ORDER BY {order} LIMIT {int(limit)}", params
-        ).fetchall()
+        sql = f"SELECT * FROM {table} t WHERE {where} ORDER BY {order} LIMIT {int(limit)}"
+        rows = con.execute(sql, params).fetchall()
         cols = [d[0] for d in con.description]  # type: ignore[union-attr]
     return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
 def export_links(version: Path | None, target: Path) -> int:
     """Write source, record_key, customer_id for every loaded record (Parquet or CSV by suffix)."""
-    return _export(f"SELECT source, record_key, customer_id FROM read_parquet('{_file(version, 'links')}') "
+    return _export(f"SELECT source, record_key, customer_id FROM {_table(version, 'links')} l "
                    "ORDER BY source, record_key", target)
 
 
 def export_profiles(version: Path | None, target: Path) -> int:
     """Write every golden record with its traits (Parquet or CSV by suffix)."""
-    return _export(f"SELECT * FROM read_parquet('{_file(version, 'profiles')}') ORDER BY customer_id", target)
+    return _export(f"SELECT * FROM {_table(version, 'profiles')} p ORDER BY customer_id", target)
 
 
 def _export(query: str, target: Path) -> int:

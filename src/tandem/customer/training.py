@@ -39,9 +39,20 @@ class Weights:
                    u={c: {int(k): v for k, v in lv.items()} for c, lv in data["u"].items()})
 
 
-def _distribution(engine: Engine, table: str, comparison: str, where: str = "TRUE") -> dict[int, float]:
-    rows = engine.fetch(matching.level_counts_sql(table, comparison, f"{comparison} > 0 AND {where}")).to_pylist()
-    counts = {int(r["level"]): int(r["n"]) for r in rows}
+def _level_counts(engine: Engine, levels: str, flags: dict[str, str]) -> list[dict[str, int]]:
+    """How many pairs fall in each combination of comparison levels (and flags): one grouped pass
+    over the pairs instead of a materialised table scanned once per comparison."""
+    cols = ", ".join(COMPARISONS)
+    flag_cols = "".join(f", {expr} AS {name}" for name, expr in flags.items())
+    group = ", ".join([*COMPARISONS, *flags])
+    return engine.fetch(f"SELECT {cols}{flag_cols}, count(*) AS n FROM ({levels}) l GROUP BY {group}").to_pylist()
+
+
+def _distribution(rows: list[dict[str, int]], comparison: str, away: str | None = None) -> dict[int, float]:
+    counts: dict[int, int] = {}
+    for r in rows:
+        if r[comparison] > 0 and not (away and r[away]):
+            counts[int(r[comparison])] = counts.get(int(r[comparison]), 0) + int(r["n"])
     levels = range(1, _levels(comparison) + 1)
     total = sum(counts.values()) + SMOOTHING * len(levels)
     return {lvl: (counts.get(lvl, 0) + SMOOTHING) / total for lvl in levels}
@@ -52,18 +63,20 @@ def _levels(comparison: str) -> int:
 
 
 def train(engine: Engine, cfg: MatchConfig, *, records: str, links: str) -> Weights:
-    """Estimate m and u for every comparison level (tables ``records`` and identifier ``links``)."""
+    """Estimate m and u for every comparison level (tables ``records`` and identifier ``links``).
+
+    m of a comparison is trained only on pairs not linked by the identifier it compares (an email
+    link trivially agrees on email)."""
     engine.create("u_pairs", matching.sample_pairs_sql(records, cfg))
-    engine.create("u_levels", matching.levels_sql("u_pairs", records))
-    engine.create("m_levels", matching.levels_sql(links, records, extra=", p.kinds"))
+    u_rows = _level_counts(engine, matching.levels_sql("u_pairs", records), {})
+    away = {f"away_{c}": f"list_contains(kinds, '{kind}')" for c, kind in TRAINED_AWAY.items()}
+    m_rows = _level_counts(engine, matching.levels_sql(links, records, extra=", p.kinds"), away)
+    engine.drop("u_pairs")
     weights = Weights()
     for comparison in COMPARISONS:
-        away = TRAINED_AWAY.get(comparison)
-        where = f"NOT list_contains(kinds, '{away}')" if away else "TRUE"
-        weights.m[comparison] = _distribution(engine, "m_levels", comparison, where)
-        weights.u[comparison] = _distribution(engine, "u_levels", comparison)
-    for name in ("u_pairs", "u_levels", "m_levels"):
-        engine.execute(f"DROP TABLE IF EXISTS {name}")
+        flag = f"away_{comparison}" if comparison in TRAINED_AWAY else None
+        weights.m[comparison] = _distribution(m_rows, comparison, flag)
+        weights.u[comparison] = _distribution(u_rows, comparison)
     return weights
 
 

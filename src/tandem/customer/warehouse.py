@@ -5,7 +5,8 @@ Layout under ``TANDEM_HOME/warehouse``::
     staging/records/<source>/run-<id>.parquet   normalised people records, one file per ingestion run
     staging/events/<source>/run-<id>.parquet    normalised events
     quarantine/run-<id>.parquet                 refused rows with line number and reason
-    versions/v<NNNNNN>/*.parquet + manifest.json  one identity-resolution output each
+    versions/v<NNNNNN>/<table>.parquet          one identity-resolution output each (+ manifest.json);
+    versions/v<NNNNNN>/<table>/part-*, tomb-*    or, after an incremental run, a folder of parts
     CURRENT                                     the name of the version readers use
 
 Every file is written under a temporary name and renamed into place (atomic on POSIX), and
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +32,8 @@ VERSION_PREFIX = "v"
 # ``table_sql`` so that the on-disk layout of a version (one file, or a folder of parts) can
 # change without touching readers (pages, answers, erasure, export).
 TABLES = ("records", "links", "identifiers", "edges", "profiles", "events", "changes", "junk")
+TOMBSTONE_KEY = "customer_id"
+_PART = re.compile(r"^(part|tomb)-(\d+)(?:\.parquet)?$")
 
 
 class Warehouse:
@@ -119,21 +123,80 @@ class Warehouse:
 
 
 def table_files(version: Path, table: str) -> list[Path]:
-    """The Parquet files that make up ``table`` in the version folder (empty when it has none)."""
+    """Every Parquet file of ``table`` in the version folder: data parts and tombstones (empty when
+    it has none). For copying, erasing or granting access; to read the rows use ``table_sql``."""
     single = version / f"{table}.parquet"
     if single.exists():
         return [single]
     folder = version / table
-    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    hidden = [p for p in folder.rglob("*.parquet") if any(x.startswith(".") for x in p.relative_to(folder).parts)]
+    return sorted(set(folder.rglob("*.parquet")) - set(hidden))
+
+
+def table_parts(version: Path, table: str) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
+    """(data files, tombstone files) of ``table``, each with its sequence number.
+
+    A table is one file ``<table>.parquet`` or a folder ``<table>/``. In a folder, ``part-<seq>``
+    holds rows and ``tomb-<seq>`` the customer ids whose rows in parts of a lower sequence are
+    replaced or gone (an incremental run's delta: it hard-links the earlier parts). A part may also
+    be a folder of files (an engine writing in parallel); files with other names are sequence 0."""
+    folder = version / table
+    data: list[tuple[int, Path]] = []
+    tombs: list[tuple[int, Path]] = []
+    for path in table_files(version, table):
+        head = path.name if path.parent == version else path.relative_to(folder).parts[0]
+        match = _PART.match(head)
+        seq = int(match.group(2)) if match else 0
+        (tombs if match and match.group(1) == "tomb" else data).append((seq, path))
+    return data, tombs
 
 
 def table_sql(version: Path, table: str) -> str | None:
-    """A DuckDB table expression reading ``table`` of the version, or None when it has no file."""
-    files = table_files(version, table)
-    if not files:
+    """A DuckDB table expression reading ``table`` of the version, or None when it has no file.
+    Tombstones are applied: a row of a part is left out when a later tombstone names its customer."""
+    data, tombs = table_parts(version, table)
+    if not data:
         return None
+    if not tombs:
+        return _read([p for _, p in data])
+    branches = []
+    for seq in sorted({s for s, _ in data}):
+        files = [p for s, p in data if s == seq]
+        later = [p for s, p in tombs if s > seq]
+        gone = (f" WHERE NOT EXISTS (SELECT 1 FROM {_read(later)} t WHERE t.{TOMBSTONE_KEY} = x.{TOMBSTONE_KEY})"
+                if later else "")
+        branches.append(f"SELECT * FROM {_read(files)} x{gone}")
+    return "(" + " UNION ALL BY NAME ".join(branches) + ")"
+
+
+def _read(files: list[Path]) -> str:
     quoted = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     return f"read_parquet([{quoted}], union_by_name = true)"
+
+
+def link_table(previous: Path, out: Path, table: str) -> Path:
+    """Start ``table`` of a new version as hard links to every file of the previous version's table
+    (no bytes copied; a copy where links are impossible). Returns the new table folder."""
+    folder = out / table
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in table_files(previous, table):
+        if path.parent == previous:  # a single-file table becomes the folder's first part
+            target = folder / f"part-{version_number(previous.name):06d}.parquet"
+        else:
+            target = folder / path.relative_to(previous / table)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copy2(path, target)
+    return folder
+
+
+def version_number(name: str) -> int:
+    digits = name[len(VERSION_PREFIX):]
+    return int(digits) if digits.isdigit() else 0
 
 
 def atomic_write_text(path: Path, text: str) -> None:
