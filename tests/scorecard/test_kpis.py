@@ -122,3 +122,14 @@ class TestScorecard:
         by_side = service.grouped(list(rows.values()), "side")
         assert [r.kpi.name for r in by_side["Technology"]] == ["B"]
         assert set(service.grouped(list(rows.values()), "dimension")) == {"Data", "People"}
+
+    def test_rows_keep_the_last_periods_current_values_only(self, session, owner):
+        k = kpi(session, owner, name="Long history")
+        for month in range(1, 13):
+            values.record_value(session, owner, kpi_id=k.id, period=f"2025-{month:02d}", value=60 + month)
+        values.record_value(session, owner, kpi_id=k.id, period="2026-01", value=75)
+        values.record_value(session, owner, kpi_id=k.id, period="2026-01", value=90, note="corrected")
+        [row] = [r for r in service.scorecard(session, periods=6) if r.kpi.id == k.id]
+        assert [v.period for v in row.history] == ["2025-08", "2025-09", "2025-10", "2025-11", "2025-12", "2026-01"]
+        assert row.latest.value == 90
+        assert len(service.row(session, k.id).history) == 13

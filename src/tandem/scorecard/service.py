@@ -44,19 +44,21 @@ def default_goal(kpi: Kpi) -> Goal:
     return Goal(Direction(kpi.direction), kpi.target, kpi.warning, kpi.critical, kpi.band_lower, kpi.band_upper)
 
 
+def _goal(kpi: Kpi, override: Target | None) -> Goal:
+    """A period's goal: its override when it has one, else the KPI's default."""
+    if override is None:
+        return default_goal(kpi)
+    t = override
+    return Goal(Direction(kpi.direction), t.target, t.warning, t.critical, t.band_lower, t.band_upper)
+
+
 def goals(session: Session, kpi: Kpi) -> dict[str, Goal]:
     """The per-period overrides of one KPI, by period key."""
-    rows = session.scalars(sa.select(Target).where(Target.kpi_id == kpi.id))
-    return {t.period: Goal(Direction(kpi.direction), t.target, t.warning, t.critical, t.band_lower, t.band_upper)
-            for t in rows}
+    return {t.period: _goal(kpi, t) for t in session.scalars(sa.select(Target).where(Target.kpi_id == kpi.id))}
 
 
 def goal_for(session: Session, kpi: Kpi, period: str) -> Goal:
-    override = session.scalar(sa.select(Target).where(Target.kpi_id == kpi.id, Target.period == period))
-    if override is None:
-        return default_goal(kpi)
-    return Goal(Direction(kpi.direction), override.target, override.warning, override.critical,
-                override.band_lower, override.band_upper)
+    return _goal(kpi, session.scalar(sa.select(Target).where(Target.kpi_id == kpi.id, Target.period == period)))
 
 
 def current_period(kpi: Kpi, today: dt.date) -> Period:
@@ -273,19 +275,24 @@ class Row:
         return Side(self.owner.side)
 
 
-def current_values(session: Session, kpi_ids: list[int]) -> dict[int, list[Value]]:
-    """The current (newest) value of every period of each KPI, oldest period first."""
-    newest = (sa.select(sa.func.max(Value.id)).where(Value.kpi_id.in_(kpi_ids))
-              .group_by(Value.kpi_id, Value.period))
+def current_values(session: Session, kpi_ids: list[int], *, periods: int | None = None) -> dict[int, list[Value]]:
+    """The current (newest) value of each KPI's last ``periods`` periods (all when None), oldest first."""
+    newest = (sa.select(sa.func.max(Value.id).label("id")).where(Value.kpi_id.in_(kpi_ids))
+              .group_by(Value.kpi_id, Value.period).subquery())
+    rank = sa.func.row_number().over(partition_by=Value.kpi_id, order_by=Value.period_start.desc()).label("rank")
+    ranked = sa.select(Value.id, rank).join(newest, newest.c.id == Value.id).subquery()
+    query = sa.select(Value).join(ranked, ranked.c.id == Value.id).order_by(Value.period_start)
+    if periods is not None:
+        query = query.where(ranked.c.rank <= periods)
     out: dict[int, list[Value]] = defaultdict(list)
-    for value in session.scalars(sa.select(Value).where(Value.id.in_(newest)).order_by(Value.period_start)):
+    for value in session.scalars(query):
         out[value.kpi_id].append(value)
     return out
 
 
 def scorecard(session: Session, *, include_archived: bool = False, periods: int = 12,
               kpi_id: int | None = None) -> list[Row]:
-    """Every KPI with its recent history, goal and open breach, in four queries."""
+    """Every KPI with its recent history, goal and open breach, in five queries whatever the number of KPIs."""
     query = sa.select(Kpi).order_by(Kpi.dimension, Kpi.name)
     if kpi_id is not None:
         query = query.where(Kpi.id == get_kpi(session, kpi_id).id)
@@ -293,15 +300,16 @@ def scorecard(session: Session, *, include_archived: bool = False, periods: int 
         query = query.where(~Kpi.is_archived)
     kpis = list(session.scalars(query))
     ids = [k.id for k in kpis]
-    values = current_values(session, ids)
+    values = current_values(session, ids, periods=periods)
     breaches = {b.kpi_id: b for b in session.scalars(sa.select(Breach).where(
         Breach.kpi_id.in_(ids), Breach.open_kpi_id.is_not(None)))}
     people = {p.id: p for p in session.scalars(sa.select(Person).where(Person.id.in_(
         {k.owner_id for k in kpis} | {k.responsible_id for k in kpis if k.responsible_id})))}
+    overrides = {(t.kpi_id, t.period): t for t in session.scalars(sa.select(Target).where(Target.kpi_id.in_(ids)))}
     rows = []
     for kpi in kpis:
-        history = values.get(kpi.id, [])[-periods:]
-        goal = goal_for(session, kpi, history[-1].period) if history else default_goal(kpi)
+        history = values.get(kpi.id, [])
+        goal = _goal(kpi, overrides.get((kpi.id, history[-1].period)) if history else None)
         rows.append(Row(kpi, people[kpi.owner_id], people.get(kpi.responsible_id or 0), history, goal,
                         breaches.get(kpi.id)))
     return rows
