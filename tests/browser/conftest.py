@@ -40,6 +40,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for email, name, side, role in PEOPLE:
         subprocess.run([*tandem, "users", "add", email, "--name", name, "--side", side, "--role", role,
                         "--password", PASSWORD], env=env, check=True, capture_output=True)
+    yield from serve(home, env)
+
+
+def serve(home: Path, env: dict[str, str]) -> Iterator[str]:
+    """`tandem serve` for the workspace in ``env`` on a free loopback port; yields its base URL."""
+    tandem = [sys.executable, "-m", "tandem"]
     port = _free_port()
     log = open(Path(home) / "server.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([*tandem, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
