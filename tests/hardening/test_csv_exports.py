@@ -91,16 +91,35 @@ def _quarantine(session, sign_in, api, settings, tmp_path):  # type: ignore[no-u
     return sign_in(steward), f"/customers/ingest-runs/{run.id}/quarantine.csv"
 
 
+def _answer_run(session, sign_in, api, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """A stored answer run whose column name and cells are hostile (as a query over source data could be)."""
+    import sqlalchemy as sa
+
+    from factories.questions import answer, question
+    from tandem.questions.models import AnswerRun, AnswerVersion
+
+    asker = person(session, side=Side.marketing, role=Role.lead)
+    stored = answer(session, person(session, side=Side.technology, role=Role.lead),
+                    question_id=question(session, asker).id)
+    version = session.scalar(sa.select(AnswerVersion.id).where(AnswerVersion.answer_id == stored.id))
+    run = AnswerRun(answer_id=stored.id, version_id=version, columns=[{"name": PAYLOADS[0], "type": "VARCHAR"}],
+                    rows=[[text] for text in PAYLOADS], row_count=len(PAYLOADS), error="")
+    session.add(run)
+    session.flush()
+    return sign_in(asker), f"/questions/runs/{run.id}/download.csv"
+
+
 _seq = itertools.count(1)
 CSV_CASES: dict[str, Callable[..., tuple[object, str]]] = {
     "pulse.export": _pulse_page,
     "api.pulse.export": _pulse_api,
     "customer.quarantine_csv": _quarantine,
+    "questions.download": _answer_run,
 }
 
 
 def test_every_csv_route_has_a_case() -> None:
-    found = sorted(r.name for r in routes() if r.path.endswith(".csv"))
+    found = sorted(r.name for r in routes() if r.path.endswith((".csv", ".{fmt}")))  # .{fmt}: csv or parquet
     assert found and set(found) == set(CSV_CASES), f"CSV routes without a case: {set(found) - set(CSV_CASES)}"
 
 
