@@ -11,6 +11,8 @@ from tandem.activity import service as activity
 from tandem.agenda import priorities
 from tandem.agenda import service as agenda
 from tandem.portfolio import budgets as portfolio_budgets
+from tandem.scorecard import rules as scorecard_rules
+from tandem.scorecard import service as scorecard
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import render
 from tandem.workspace.policy import allows
@@ -28,7 +30,9 @@ def home(request: Request, session: SessionDep, me: CurrentPerson) -> HTMLRespon
     # What this person can act on: the waiting priorities the policy lets them acknowledge.
     for_me = [v for v in waiting if allows(me, "priority.acknowledge", side=v.priority.side)]
     events = activity.list_feed(session, limit=15)
+    kpis = scorecard.scorecard(session, periods=2)
     return render(request, "home.html", mine=open_mine[:10], mine_count=len(open_mine), overdue=overdue[:10],
                   overdue_count=len(overdue), waiting=waiting, for_me=for_me, events=events,
                   latest=activity.latest_event_id(session), counts=agenda.counts(session, me, today=today),
-                  horizon=portfolio_budgets.horizon(session, me, today=today), can_task=allows(me, "project.plan"))
+                  horizon=portfolio_budgets.horizon(session, me, today=today), can_task=allows(me, "project.plan"),
+                  kpi_alerts=scorecard.alerts(kpis), kpi_total=len(kpis), kpi_fmt=scorecard_rules.format_value)

@@ -64,8 +64,13 @@ def test_exactly_once_per_breach_then_marked_for_closure_and_a_new_breach_gets_a
     breach = breaches.open_breach(session, k.id)
     assert (breach.level, breach.first_period, breach.last_period) == (Status.off_track, "2026-07", "2026-08")
     assert any("worsened to off track" in c.body for c, _ in agenda.list_comments(session, first[0].id))
+    _enter(session, owner, k, "2026-08", 41, note="re-export")     # same period again: no new comment
+    _enter(session, owner, k, "2026-09", 45)                       # still bad next period: one comment, no task
+    bodies = [c.body for c, _ in agenda.list_comments(session, first[0].id)]
+    assert sum(b.startswith("Still off track in 2026-09") for b in bodies) == 1 and len(bodies) == 2
+    assert len(_tasks(session, k)) == 1
 
-    _enter(session, owner, k, "2026-09", 85)                       # recovery
+    _enter(session, owner, k, "2026-10", 85)                       # recovery
     assert breaches.open_breach(session, k.id) is None
     comments = [c.body for c, _ in agenda.list_comments(session, first[0].id)]
     assert any(c.startswith(breaches.RECOVERED) for c in comments)
@@ -73,7 +78,7 @@ def test_exactly_once_per_breach_then_marked_for_closure_and_a_new_breach_gets_a
     assert any(e.verb == "recovered" and "marked for closure" in e.summary
                for e in activity.list_feed(session, module="scorecard"))
 
-    _enter(session, owner, k, "2026-10", 30)                       # a new breach
+    _enter(session, owner, k, "2026-11", 30)                       # a new breach
     assert len(_tasks(session, k)) == 2
     assert len(breaches.list_breaches(session, kpi_id=k.id)) == 2
 

@@ -27,6 +27,13 @@ class TestPages:
         by_side = sign_in(owner).get("/scorecard?group=side")
         assert "By owner&#39;s side" in by_side.text or "By owner's side" in by_side.text
 
+    def test_home_lists_kpis_past_a_threshold_with_their_task(self, session, sign_in, owner):
+        k = kpi(session, owner, name="Unsubscribe guard")
+        values.record_value(session, owner, kpi_id=k.id, period="2026-10", value=30)
+        home = sign_in(owner).get("/")
+        card = home.text[home.text.index('id="home-scorecard"'):]
+        assert "Unsubscribe guard" in card and "Off track" in card and "task #" in card
+
     def test_empty_scorecard_says_what_to_do(self, sign_in, owner, session):
         page = sign_in(owner).get("/scorecard")
         assert page.status_code == 200 and ("No KPIs yet" in page.text or "KPI" in page.text)

@@ -52,9 +52,14 @@ def evaluate(session: Session, actor: Person, kpi: Kpi, *, today: dt.date) -> Br
         if current is None:
             return _open(session, actor, kpi, latest, today=today)
         if latest.period_start >= _start(kpi, current.last_period):
+            new_period = latest.period != current.last_period
             current.last_period = latest.period
             if SEVERITY[state] > SEVERITY[Status(current.level)]:
                 _escalate(session, actor, kpi, current, latest)
+            elif new_period and current.task_id:  # the task hears of every further bad period, once each
+                agenda.add_comment(session, actor, task_id=current.task_id, body=(
+                    f"Still {state.label.lower()} in {latest.period}: {kpi.name} at "
+                    f"{rules.format_value(latest.value, kpi.unit)} (breach since {current.first_period})."))
         return current
     if current is not None:
         return _recover(session, actor, kpi, current, latest)

@@ -326,6 +326,12 @@ def counts(rows: list[Row]) -> dict[Status, int]:
     return out
 
 
+def alerts(rows: list[Row]) -> list[Row]:
+    """KPIs past a threshold, off track first."""
+    return sorted((r for r in rows if r.status in (Status.off_track, Status.at_risk)),
+                  key=lambda r: (r.status is not Status.off_track, r.kpi.name))
+
+
 def grouped(rows: list[Row], by: str) -> dict[str, list[Row]]:
     """Rows by dimension (people, process, technology, data) or by the owner's side."""
     out: dict[str, list[Row]] = {}
