@@ -165,6 +165,12 @@ class TestPasswordPolicy:
         code, out = cli("users", "add", "sam.lee@example.com", "--name", "Sam Lee", "--side", "marketing",
                         "--password", "sam.lee-2026-x")
         assert code != 0 and "email name" in out
+        assert cli("users", "add", "sam.lee@example.com", "--name", "Sam Lee", "--side", "marketing",
+                   "--password", "orchard-lantern-9")[0] == 0
+        code, out = cli("users", "set-password", "sam.lee@example.com", "--password", "qwerty123456")
+        assert code != 0 and "attacker" in out
+        code, out = cli("users", "set-password", "@sam.lee", "--password", "harbour-violet-17")
+        assert code == 0 and "sessions are closed" in out
 
     def test_the_password_change_page_enforces_it(self, session, sign_in):
         someone = person(session)

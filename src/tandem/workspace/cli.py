@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from tandem.cli_support import as_operator, console, friendly
-from tandem.workspace import service
+from tandem.workspace import auth, service
 from tandem.workspace.models import Role, Side
 
 app = typer.Typer(help="People, sides, roles and API tokens.", no_args_is_help=True)
@@ -59,6 +59,24 @@ def set_role(
         active = False if deactivate else True if activate else None
         changed = service.set_role(session, operator, person_id=target.id, role=role, side=side, is_active=active)
     console.print(f"{changed.name} is now {changed.side} / {changed.role}{'' if changed.is_active else ' (inactive)'}.")
+
+
+@app.command("set-password")
+@friendly
+def set_password(
+    person: str = typer.Argument(..., help="Id, email or @handle."),
+    password: str | None = typer.Option(None, "--password", help="Blank: generate one and print it once."),
+) -> None:
+    """Set a new password for a person (signs them out everywhere; the password policy applies)."""
+    generated = None
+    if password is None:
+        password = generated = auth.generate_password()
+    with as_operator() as (session, operator):
+        target = service.find_person(session, person)
+        service.set_password(session, operator, person_id=target.id, password=password)
+    console.print(f"New password set for {target.name}; their sessions are closed.")
+    if generated:
+        console.print(f"Password (shown once): [bold]{generated}[/bold]")
 
 
 @app.command("token")
