@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +51,18 @@ class Settings(BaseSettings):
         default="", pattern=r"^(\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB))?$",
         description="Memory cap for the customer pipeline's DuckDB engine, e.g. 1GB (empty: DuckDB's default, "
         "80% of RAM). A cap trades speed for memory: beyond it DuckDB spills to disk in the workspace.",
+    )
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="Engine of the customer pipeline: duckdb (in process) or spark (PySpark, "
+        "for data that outgrows one machine; see docs/scaling.md).",
+    )
+    spark_master: str = Field(
+        default="local[*]", description="Spark master when TANDEM_ENGINE=spark: local[*], spark://host:7077, "
+        "yarn, k8s://… or a Spark Connect URL sc://host:15002.",
+    )
+    spark_conf: str = Field(
+        default="", description="Extra Spark settings when TANDEM_ENGINE=spark, as key=value pairs separated by "
+        "commas (e.g. spark.driver.memory=8g,spark.sql.shuffle.partitions=400).",
     )
     warehouse_keep_versions: int = Field(
         default=5, ge=1, le=100, description="How many identity-resolution versions the warehouse keeps."

@@ -10,9 +10,13 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from tandem.config import Settings
 
 
 class Engine(ABC):
@@ -36,16 +40,16 @@ class Engine(ABC):
     def view(self, name: str, sql: str) -> None:
         self.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 
-    def scalar(self, sql: str, params: list[object] | None = None) -> object:
-        table = self.fetch(sql, params)
-        return table.column(0)[0].as_py() if table.num_rows else None
-
     def drop(self, name: str) -> None:
         """Forget a table made by ``create`` (frees its memory early)."""
         self.execute(f"DROP TABLE IF EXISTS {name}")
 
     def unregister(self, name: str) -> None:  # noqa: B027 (optional hook)
         """Forget an Arrow table given to ``register`` once it has been copied into a table."""
+
+    def scalar(self, sql: str, params: list[object] | None = None) -> object:
+        table = self.fetch(sql, params)
+        return table.column(0)[0].as_py() if table.num_rows else None
 
     def close(self) -> None:  # noqa: B027 (optional hook)
         pass
@@ -77,14 +81,23 @@ class DuckEngine(Engine):
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
 
+    def unregister(self, name: str) -> None:
+        self.con.unregister(name)
+
     def write_parquet(self, sql: str, path: Path) -> None:
         self.con.execute(f"COPY ({sql}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
 
     def close(self) -> None:
-    def unregister(self, name: str) -> None:
-        self.con.unregister(name)
-
         self.con.close()
+
+
+def make_engine(settings: Settings, *, temp_dir: Path | None = None) -> Engine:
+    """The engine the settings ask for (TANDEM_ENGINE): DuckDB in process, or Spark."""
+    if settings.engine == "spark":
+        from tandem.customer.spark_engine import SparkEngine, parse_conf
+
+        return SparkEngine(master=settings.spark_master, conf=parse_conf(settings.spark_conf), temp_dir=temp_dir)
+    return DuckEngine(memory_limit=settings.warehouse_memory or None, temp_dir=temp_dir)
 
 
 def _quoted(path: Path) -> str:

@@ -148,10 +148,16 @@ def levels_sql(pairs: str, records: str, extra: str = "") -> str:
 
 
 def sample_pairs_sql(records: str, cfg: MatchConfig) -> str:
+    """Random pairs for the u-probabilities: two samples of ``sample_size`` records each.
+
+    The samples are a fixed scramble of the record numbers (multiplicative hashing), not an engine's
+    sampler, so every engine (DuckDB, Spark) draws the same records and trains the same weights."""
     n = int(cfg.sample_size)
-    return f"""SELECT a.rid AS a, b.rid AS b FROM
-        (SELECT rid FROM {records} USING SAMPLE {n} ROWS (reservoir, 7)) a,
-        (SELECT rid FROM {records} USING SAMPLE {n} ROWS (reservoir, 11)) b WHERE a.rid <> b.rid"""
+
+    def pick(seed: int) -> str:
+        return f"SELECT rid FROM {records} ORDER BY (rid * 2654435761 + {seed}) % 4294967311, rid LIMIT {n}"
+
+    return f"""SELECT a.rid AS a, b.rid AS b FROM ({pick(7)}) a, ({pick(1013904223)}) b WHERE a.rid <> b.rid"""
 
 
 def _literal(value: str) -> str:

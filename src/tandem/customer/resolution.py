@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from tandem.activity import service as activity
 from tandem.config import Settings
 from tandem.customer import incremental, pipeline, sources
-from tandem.customer.engine import DuckEngine, Engine
+from tandem.customer.engine import Engine, make_engine
 from tandem.customer.matching import MatchConfig
 from tandem.customer.models import Content, ResolutionRun, ReviewPair, ReviewStatus, RunStatus, Source
 from tandem.customer.warehouse import Warehouse, safe_name
@@ -94,7 +94,7 @@ def resolve(
     run = ResolutionRun(mode="incremental" if use_incremental else "full", status=RunStatus.running,
                         started_by_id=actor.id, started_at=utcnow())
     own_engine = engine is None
-    eng = engine or DuckEngine(memory_limit=settings.warehouse_memory or None, temp_dir=wh.root / ".tmp")
+    eng = engine or make_engine(settings, temp_dir=wh.root / ".tmp")
     try:
         with _exclusive(wh), wh.new_version() as (name, tmp):
             if use_incremental and previous is not None:

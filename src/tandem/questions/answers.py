@@ -18,7 +18,7 @@ from tandem.activity import service as activity
 from tandem.config import Settings
 from tandem.db import utcnow
 from tandem.errors import NotFound, RuleViolation
-from tandem.questions import catalog, guard, rules, sandbox
+from tandem.questions import catalog, guard, rules, sandbox, spark_sandbox
 from tandem.questions.models import Answer, AnswerRun, AnswerVersion, Question, Schedule, Segment
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
@@ -38,6 +38,15 @@ def snapshot(session: Session, settings: Settings) -> sandbox.Snapshot:
     segs = {name: segment_path(settings, sid) for sid, name in session.execute(
         sa.select(Segment.id, Segment.name))}
     return sandbox.snapshot(settings.warehouse_path, segs)
+
+
+def _run(session: Session, settings: Settings, sql: str, *, params: Mapping[str, Any],
+         declared: Sequence[str]) -> sandbox.Result:
+    """Run a query on the engine the settings name (TANDEM_ENGINE): DuckDB's sandbox, or Spark."""
+    snap = snapshot(session, settings)
+    if settings.engine == "spark":
+        return spark_sandbox.run_on(settings, sql, snap, params=params, limits=limits(settings), declared=declared)
+    return sandbox.run(sql, snap, params=params, limits=limits(settings), declared=declared)
 
 
 def _check_version(sql: str, params: Sequence[Mapping[str, Any]], chart: Mapping[str, Any]) -> tuple[
@@ -134,8 +143,7 @@ def preview(session: Session, actor: Person, settings: Settings, *, sql: str,
     authorize(actor, "answer.write")
     spec = rules.check_param_spec(params)
     bound = rules.bind_values(spec, values or {})
-    return sandbox.run(sql, snapshot(session, settings), params=bound, limits=limits(settings),
-                       declared=[p["name"] for p in spec])
+    return _run(session, settings, sql, params=bound, declared=[p["name"] for p in spec])
 
 
 def run_answer(session: Session, actor: Person, settings: Settings, *, answer_id: int,
@@ -149,8 +157,7 @@ def run_answer(session: Session, actor: Person, settings: Settings, *, answer_id
     run = AnswerRun(answer_id=answer.id, version_id=v.id, run_by_id=None if actor.is_system else actor.id,
                     scheduled=scheduled, param_values=rules.display_values(bound), started_at=utcnow())
     try:
-        result = sandbox.run(v.sql, snapshot(session, settings), params=bound, limits=limits(settings),
-                             declared=[p["name"] for p in v.params])
+        result = _run(session, settings, v.sql, params=bound, declared=[p["name"] for p in v.params])
     except RuleViolation as exc:  # refused, stopped, failed, or no warehouse yet: the run says why
         run.error = exc.message
     else:
@@ -215,8 +222,7 @@ def evaluate_number(session: Session, settings: Settings, *, answer_id: int,
     v = get_version(session, answer_id)
     declared = {p["name"] for p in v.params}
     bound = rules.bind_values(v.params, {k: val for k, val in (params or {}).items() if k.lower() in declared})
-    result = sandbox.run(v.sql, snapshot(session, settings), params=bound, limits=limits(settings),
-                         declared=sorted(declared))
+    result = _run(session, settings, v.sql, params=bound, declared=sorted(declared))
     if not result.rows or not result.columns:
         return None
     value = result.rows[0][0]

@@ -1,0 +1,208 @@
+"""The customer pipeline on Apache Spark (PySpark): the same rule SQL, run by a Spark cluster.
+
+The rules write DuckDB SQL once; this engine transpiles every statement to Spark SQL
+(``spark_sql.transpile``: sqlglot plus a few catalogue-aware rewrites), keeps each pipeline table as
+a cached temporary view, exchanges arrays with the driver as Arrow, and writes Parquet as a folder
+of part files placed into the version only when complete (``<version>/<table>/part-*.parquet``, the
+layout ``warehouse.table_files`` reads). Graph components still run on the driver (scipy over the
+collected edges); see docs/scaling.md for what that means on a cluster.
+
+One Spark session per process (the JVM costs seconds to start); each engine works in its own
+child session (``newSession``), so its temporary views and functions are its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tandem.customer import spark_functions, spark_sql
+from tandem.customer.engine import Engine
+from tandem.errors import RuleViolation
+
+_LOCK = threading.Lock()
+_BASE: Any = None  # the process's SparkSession
+
+# Settings every Tandem Spark session gets (the operator's TANDEM_SPARK_CONF can override them).
+DEFAULT_CONF = {
+    "spark.app.name": "tandem-customers",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",  # not INT96: DuckDB reads it as a timestamp
+    "spark.sql.parquet.compression.codec": "zstd",
+    "spark.sql.sources.partitionOverwriteMode": "static",
+    "spark.ui.showConsoleProgress": "false",
+}
+
+
+def parse_conf(text: str) -> dict[str, str]:
+    """``key=value,key=value`` (TANDEM_SPARK_CONF) as a dict; a pair without ``=`` is refused."""
+    conf: dict[str, str] = {}
+    for part in (p.strip() for p in (text or "").split(",")):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise RuleViolation(f"Spark setting “{part}” in TANDEM_SPARK_CONF is not key=value.", field="spark_conf")
+        conf[key.strip()] = value.strip()
+    return conf
+
+
+def session(master: str = "local[*]", conf: Mapping[str, str] | None = None) -> Any:
+    """The process's SparkSession, started on first use with ``master`` and ``conf``.
+
+    A ``sc://host:port`` master connects through Spark Connect instead of starting a driver here.
+    """
+    global _BASE
+    with _LOCK:
+        if _BASE is not None:
+            return _BASE
+        from pyspark.sql import SparkSession
+
+        settings = {**DEFAULT_CONF, **(conf or {})}
+        builder = SparkSession.builder
+        if master.startswith("sc://"):
+            builder = builder.remote(master)
+        else:
+            builder = builder.master(master)
+            # Workers run this interpreter, so they import the same Tandem and DuckDB.
+            settings.setdefault("spark.pyspark.python", sys.executable)
+            settings.setdefault("spark.pyspark.driver.python", sys.executable)
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        _BASE = builder.getOrCreate()
+        if not master.startswith("sc://"):
+            _BASE.sparkContext.setLogLevel("ERROR")  # failures still raise; progress goes to Tandem's callback
+        return _BASE
+
+
+class SparkEngine(Engine):
+    name = "spark"
+
+    def __init__(self, *, master: str = "local[*]", conf: Mapping[str, str] | None = None,
+                 temp_dir: Path | None = None, spark: Any = None) -> None:
+        base = spark or session(master, {**({"spark.local.dir": str(temp_dir)} if temp_dir else {}), **(conf or {})})
+        self.spark = base.newSession()
+        spark_functions.register(self.spark, spark_sql.JARO_WINKLER)
+        self._frames: dict[str, Any] = {}     # table name -> checkpointed DataFrame
+        self._parquet: dict[tuple[str, ...], str] = {}
+        self._prefix = f"pq_{uuid.uuid4().hex[:8]}"
+
+    # transpiling ----------------------------------------------------------------------------
+    def to_spark(self, sql: str) -> list[str]:
+        return spark_sql.transpile(sql, parquet_view=self._parquet_view, columns=self._columns,
+                                   query_columns=lambda text: list(self.spark.sql(text).columns))
+
+    def _one(self, sql: str) -> str:
+        statements = self.to_spark(sql)
+        if len(statements) != 1:
+            raise spark_sql.DialectGap("Expected one statement.")
+        return statements[0]
+
+    def _parquet_view(self, files: list[str]) -> str:
+        paths = tuple(_parquet_paths(files))
+        if paths not in self._parquet:
+            name = f"{self._prefix}_{len(self._parquet)}"
+            if paths:
+                df = self.spark.read.option("mergeSchema", "true").parquet(*paths)
+                df.createOrReplaceTempView(name)
+            else:
+                raise FileNotFoundError(f"No Parquet file at {', '.join(files)}")
+            self._parquet[paths] = name
+        return self._parquet[paths]
+
+    def _columns(self, name: str) -> list[tuple[str, bool]] | None:
+        from pyspark.sql.types import ArrayType
+
+        if not self.spark.catalog.tableExists(name):
+            return None
+        return [(f.name, isinstance(f.dataType, ArrayType)) for f in self.spark.table(name).schema.fields]
+
+    # Engine ---------------------------------------------------------------------------------
+    def execute(self, sql: str, params: list[object] | None = None) -> None:
+        import sqlglot
+        from sqlglot import exp
+
+        for statement in sqlglot.parse(sql, read="duckdb"):
+            if isinstance(statement, exp.Drop) and statement.kind in ("TABLE", "VIEW"):
+                for table in statement.args.get("tables") or [statement.this]:
+                    self.drop(table.name)
+            elif statement is not None:
+                for text in self.to_spark(statement.sql("duckdb")):
+                    self.spark.sql(text, args=params or None).collect()
+
+    def drop(self, name: str) -> None:
+        self._frames.pop(name, None)  # its stored blocks are freed once no plan refers to them
+        self.spark.catalog.dropTempView(name)
+
+    def fetch(self, sql: str, params: list[object] | None = None) -> pa.Table:
+        return self.spark.sql(self._one(sql), args=params or None).toArrow()
+
+    def create(self, name: str, sql: str) -> None:
+        from pyspark import StorageLevel
+
+        # Computed once, now, and cut from its lineage: later statements read the stored rows, and
+        # their plans stay small (a plan that embeds every earlier step grows with each reuse).
+        frame = self.spark.sql(self._one(sql)).localCheckpoint(eager=True, storageLevel=StorageLevel.MEMORY_AND_DISK)
+        frame.createOrReplaceTempView(name)
+        self._frames[name] = frame
+
+    def unregister(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+
+    def view(self, name: str, sql: str) -> None:
+        self.spark.sql(self._one(sql)).createOrReplaceTempView(name)
+
+    def register(self, name: str, table: pa.Table) -> None:
+        # Arrow's null type (an empty Python list) has no Spark type: such columns become strings.
+        fixed = table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                                      for f in table.schema]))
+        self.spark.createDataFrame(fixed).createOrReplaceTempView(name)
+
+    def write_parquet(self, sql: str, path: Path) -> None:
+        """Write a folder of part files next to ``path`` and rename it into place as ``<table>/``."""
+        target = path.with_suffix("") if path.suffix == ".parquet" else path
+        tmp = target.with_name(f".{target.name}.spark-{uuid.uuid4().hex[:8]}")
+        try:
+            self.spark.sql(self._one(sql)).write.mode("overwrite").parquet(str(tmp))
+            for extra in list(tmp.iterdir()):  # _SUCCESS and checksum files are Spark's bookkeeping
+                if not extra.name.endswith(".parquet") or extra.name.startswith("."):
+                    extra.unlink()
+            if target.exists():
+                shutil.rmtree(target)
+            path.unlink(missing_ok=True)
+            os.replace(tmp, target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def close(self) -> None:
+        for name in list(self._frames):
+            self.drop(name)
+        for name in self._parquet.values():
+            self.spark.catalog.dropTempView(name)
+        self._parquet.clear()
+
+
+def _parquet_paths(files: list[str]) -> list[str]:
+    """Every Parquet file behind ``files``: ``<table>.parquet`` may have been written as ``<table>/``."""
+    out: list[str] = []
+    for f in files:
+        p = Path(f)
+        if "://" in f or p.exists() and p.is_file():
+            out.append(f)
+        elif p.suffix == ".parquet" and p.with_suffix("").is_dir():
+            out.extend(str(x) for x in sorted(p.with_suffix("").glob("*.parquet")))
+        elif p.is_dir():
+            out.extend(str(x) for x in sorted(p.glob("*.parquet")))
+        elif any(c in f for c in "*?["):
+            out.append(f)
+    return out
