@@ -117,3 +117,14 @@ class TestApi:
         assert api(person(session, side=Side.marketing)).get("/api/v1/questions/segments").json()[0]["name"] == \
             "Germany"
         assert insights.list_insights(session, answer_ids=[]) == []
+
+
+def test_an_ad_hoc_query_is_in_the_feed(api, session, warehouse, techie):
+    import sqlalchemy as sa
+
+    from tandem.activity.models import Event
+
+    assert api(techie).post("/api/v1/questions/query", json={"sql": "SELECT count(*) AS n FROM profiles"}).json()[
+        "rows"] == [[200]]
+    event = session.scalars(sa.select(Event).where(Event.verb == "queried")).one()
+    assert event.actor_id == techie.id and "SELECT count(*)" in event.summary

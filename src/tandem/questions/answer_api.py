@@ -110,7 +110,7 @@ def run_get(run_id: int, session: SessionDep, person: ApiPerson) -> RunRead:
 @router.post("/query", name="api.questions.query")
 def query(body: QueryIn, session: SessionDep, settings: SettingsDep, person: ApiPerson) -> QueryRead:
     """Run unsaved SQL through the guard and the sandbox (for data engineers; nothing is stored)."""
-    r = answers.preview(session, person, settings, sql=body.sql, params=_spec(body), values=body.values)
+    r = answers.query(session, person, settings, sql=body.sql, params=_spec(body), values=body.values)
     return QueryRead(columns=[Column(**c) for c in r.columns], rows=r.rows, row_count=r.row_count,
                      truncated=r.truncated, duration_ms=r.duration_ms, warehouse_version=r.warehouse_version)
 

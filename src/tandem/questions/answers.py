@@ -146,6 +146,16 @@ def preview(session: Session, actor: Person, settings: Settings, *, sql: str,
     return _run(session, settings, sql, params=bound, declared=[p["name"] for p in spec])
 
 
+def query(session: Session, actor: Person, settings: Settings, *, sql: str,
+          params: Sequence[Mapping[str, Any]] = (), values: Mapping[str, Any] | None = None) -> sandbox.Result:
+    """An ad-hoc query (CLI, API): a preview whose reading of customer data the feed records."""
+    result = preview(session, actor, settings, sql=sql, params=params, values=values)
+    activity.record(session, actor, module="questions", verb="queried", object_type="warehouse", object_id=None,
+                    summary=f"queried the customer warehouse ({result.row_count} rows): {' '.join(sql.split())[:200]}",
+                    link="/questions/answers")
+    return result
+
+
 def run_answer(session: Session, actor: Person, settings: Settings, *, answer_id: int,
                values: Mapping[str, Any] | None = None, version: int | None = None,
                scheduled: bool = False) -> AnswerRun:

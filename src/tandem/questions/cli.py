@@ -80,7 +80,7 @@ def query(sql: str = typer.Argument(..., help="One SELECT over the warehouse vie
     values = _pairs(param)
     spec = [{"name": k, "type": _guess(v)} for k, v in values.items()]
     with as_operator() as (session, operator):
-        result = answers.preview(session, operator, settings(), sql=sql, params=spec, values=values)
+        result = answers.query(session, operator, settings(), sql=sql, params=spec, values=values)
     _print(result.columns, result.rows)
     more = " (cut at the row limit)" if result.truncated else ""
     console.print(f"{result.row_count} row(s){more} in {result.duration_ms} ms on warehouse {result.warehouse_version}")
