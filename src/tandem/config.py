@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     )
     query_memory: str = Field(
         default="1GB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-        description="Memory limit of one answer query's DuckDB connection, e.g. 512MB (the query is stopped beyond it).",
+        description="Memory limit of one answer query's DuckDB connection, e.g. 512MB (stopped beyond it).",
     )
     blocked_identifiers: str = Field(
         default="", description="Extra identifier values that never link anyone, comma separated "
