@@ -191,6 +191,7 @@ def answer_list(request: Request, session: SessionDep, me: CurrentPerson) -> HTM
     found = answers.list_answers(session)
     return render(request, "questions/answers.html", answers=found,
                   latest={a.id: answers.latest_good_run(session, a.id) for a in found},
+                  charts={a.id: answers.get_version(session, a.id).chart.get("type", "table") for a in found},
                   can_write=allows(me, "answer.write"))
 
 
