@@ -64,6 +64,7 @@ def test_exactly_once_per_breach_then_marked_for_closure_and_a_new_breach_gets_a
     breach = breaches.open_breach(session, k.id)
     assert (breach.level, breach.first_period, breach.last_period) == (Status.off_track, "2026-07", "2026-08")
     assert any("worsened to off track" in c.body for c, _ in agenda.list_comments(session, first[0].id))
+    assert agenda.get_task(session, first[0].id).title.endswith("is off track")
     _enter(session, owner, k, "2026-08", 41, note="re-export")     # same period again: no new comment
     _enter(session, owner, k, "2026-09", 45)                       # still bad next period: one comment, no task
     bodies = [c.body for c, _ in agenda.list_comments(session, first[0].id)]

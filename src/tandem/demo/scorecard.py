@@ -5,8 +5,9 @@ index, the funding horizon); the current period of those is computed from the de
 earlier periods are back-filled by hand from the monthly steering-committee pack (each such value
 says so in its note). KPIs computed from an answer query use the Questions demo's answers when
 they exist. Campaign ROI and email deliverability slide off track in the latest month, so each has
-an open corrective-action task; consent coverage dipped in the summer and recovered, so its task
-was marked for closure and then closed by its owner.
+an open corrective-action task, and the funding horizon (computed from the portfolio) is at risk
+with one. KPIs that slipped earlier and recovered had their tasks marked for closure; their owners
+closed them with a note.
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ KPIS: list[tuple[str, str, str | None, str, str, str, str, dict[str, float], dic
 
 # (answer title the Questions demo provides, KPI name, unit, goal, five back-filled months). The answer
 # returns one number for the warehouse as it stands, so only the current month is computed from it.
+CLOSING = {  # what the owner wrote when closing a recovered KPI's task
+    "Consent coverage": "Consent banner fixed on the app; coverage is back above 90%. Closing.",
+    "Single-view coverage": "The loyalty and web sources now resolve into the profiles; coverage well above target.",
+    "Alignment index": "The joint steering committee and shared roadmap closed the gap; closing.",
+    "Campaigns run through the automation platform": "Agency campaigns moved onto the platform; closing.",
+    "Records quarantined at ingestion": "CRM export fixed at the source; quarantine back under 2%.",
+    "Joint roadmap items on time": "Quarterly joint planning in place; on time again.",
+    "Martech spend against budget": "Licences re-phased with finance; spend back inside the band.",
+}
+
 ANSWER_KPIS = [
     ("Repeat purchase rate", "Repeat purchase rate", "%", {"target": 65, "warning": 55, "critical": 45},
      [61.0, 62.5, 64.0, 66.0, 67.5]),
@@ -110,17 +121,15 @@ def build(session: Session) -> None:
             values.record_value(session, person, kpi_id=kpi.id, period=period.key, value=number, note=note, today=today)
         if source["source"] != "manual":
             values.compute(session, settings, person, kpi_id=kpi.id, period=periods[-1].key, today=today)
-        if name == "Consent coverage":
-            _close_recovered(session, person, kpi.id, today)
+        _close_recovered(session, person, kpi.id, CLOSING.get(name, "Back on track; closing."))
     _answer_kpis(session, who, settings, today)
 
 
-def _close_recovered(session: Session, owner: Any, kpi_id: int, today: dt.date) -> None:
-    """The owner reads “ready to close” on the summer's task and closes it."""
+def _close_recovered(session: Session, owner: Any, kpi_id: int, note: str) -> None:
+    """Earlier breaches that recovered: the owner read “ready to close” on the task and closed it."""
     for breach in breaches.list_breaches(session, kpi_id=kpi_id):
         if breach.open_kpi_id is None and breach.task_id:
-            agenda.add_comment(session, owner, task_id=breach.task_id,
-                               body="Consent banner fixed on the app; coverage is back above 90%. Closing.")
+            agenda.add_comment(session, owner, task_id=breach.task_id, body=note)
             agenda.set_status(session, owner, task_id=breach.task_id, status=Status.done)
 
 

@@ -109,7 +109,7 @@ def _open(session: Session, actor: Person, kpi: Kpi, value: Value, *, today: dt.
             raise
         return existing
     task = agenda.create_task(
-        session, actor, title=f"Corrective action: {kpi.name} is {state.label.lower()}"[:200],
+        session, actor, title=task_title(kpi, state),
         description=f"{finding}\n\n{recommendation}\n\nKPI: /scorecard/kpis/{kpi.id}",
         raci=agenda.Raciset(owner.id, [(responsible or owner).id]), due_on=today + dt.timedelta(days=FIX_DAYS),
         tags=["scorecard", str(kpi.dimension)], origin=f"kpi:{kpi.id}")
@@ -120,14 +120,19 @@ def _open(session: Session, actor: Person, kpi: Kpi, value: Value, *, today: dt.
     return breach
 
 
+def task_title(kpi: Kpi, state: Status) -> str:
+    return f"Corrective action: {kpi.name} is {state.label.lower()}"[:200]
+
+
 def _escalate(session: Session, actor: Person, kpi: Kpi, breach: Breach, value: Value) -> None:
     goal = goal_for(session, kpi, value.period)
     words, threshold = rules.crossed(goal, Status(value.status))
     breach.level, breach.threshold = Status(value.status), threshold
     text = (f"“{kpi.name}” worsened to off track: {rules.format_value(value.value, kpi.unit)} in "
             f"{value.period}, {words}.")
-    if breach.task_id:
+    if breach.task_id and _task_open(session, breach.task_id):
         agenda.add_comment(session, actor, task_id=breach.task_id, body=text)
+        agenda.update_task(session, actor, task_id=breach.task_id, title=task_title(kpi, Status(value.status)))
     activity.record(session, actor, module="scorecard", verb="escalated", object_type="kpi", object_id=kpi.id,
                     summary=f"escalated the breach — {text}", link=f"/scorecard/kpis/{kpi.id}")
 
