@@ -44,6 +44,7 @@ from tandem.scorecard import schedule as scorecard_schedule
 from tandem.scorecard import views as scorecard_views
 from tandem.web import health
 from tandem.web.deps import LoginRequired
+from tandem.web.gates import Gates
 from tandem.web.limits import bounded_numbers
 from tandem.web.openapi import document_errors
 from tandem.web.security import SecurityHeaders
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = build_templates(NAV)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
+    app.add_middleware(Gates, one_writer=settings.is_sqlite)
     app.mount("/static", StaticFiles(directory=str(files("tandem.web") / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router)

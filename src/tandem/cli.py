@@ -73,6 +73,7 @@ def init(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes (one per core; docs/operations.md)."),
 ) -> None:
     """Serve the web application and the API."""
     import uvicorn
@@ -81,6 +82,10 @@ def serve(
 
     engine()  # migrate before the first request
     console.print(f"Tandem on [bold]http://{host}:{port}/[/bold]  (workspace {settings().home})")
+    if workers > 1:  # each process builds the app from the same TANDEM_* environment
+        uvicorn.run("tandem.app:create_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", proxy_headers=True)
+        return
     uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
 
 
@@ -100,7 +105,7 @@ def demo(
         table.add_row(who.name, who.email, str(who.side), str(who.role))
     console.print(table)
     if not no_serve:
-        serve(host=host, port=port)
+        serve(host=host, port=port, workers=1)
 
 
 @app.command()

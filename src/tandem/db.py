@@ -68,10 +68,16 @@ def person_fk(*, nullable: bool = False, ondelete: str | None = None) -> Mapped[
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # No cap on connections (SQLite's are cheap files): a request thread must never wait for one
+        # that is held by a request waiting for a thread (a stall until the pool timeout).
+        pool = {"max_overflow": -1} if sa.make_url(url).database not in (None, "", ":memory:") else {}
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         _configure_sqlite(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Up to 40 connections: as many as the server's request threads (AnyIO's default), so no thread waits
+    # for a connection that a request waiting for a thread holds. Mind PostgreSQL's max_connections when
+    # running several workers (docs/operations.md). Pre-ping: a restarted server costs no failed request.
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -89,11 +95,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN " + conn.get_execution_options().get("sqlite_begin", "DEFERRED"))
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on any error."""
+def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back on any error.
+
+    ``write``: the unit will change something. SQLite then takes its write lock up front (BEGIN IMMEDIATE):
+    a deferred transaction that reads, then writes after another connection committed fails at once
+    with SQLITE_BUSY, which no busy timeout can wait out; an immediate one waits its turn instead.
+    """
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        if write and engine.dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         yield session

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tandem.activity import service as activity
@@ -46,7 +47,7 @@ class LoginRequired(DomainError):
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    with transaction(request.app.state.engine) as session:
+    with transaction(request.app.state.engine, write=request.method not in SAFE_METHODS) as session:
         yield session
 
 
@@ -75,6 +76,7 @@ def _page_person(
     if not token:
         raise LoginRequired("Sign in to continue.")
     found = workspace.session_person(session, token, hours=settings.session_hours)
+    _stamp(session)
     if found is None:
         raise Unauthenticated("Your session has expired or was closed. Sign in again.")
     person, web = found
@@ -84,6 +86,20 @@ def _page_person(
     if request.method not in SAFE_METHODS:
         _check_csrf(request, web.csrf_token)
     return person
+
+
+def _stamp(session: Session) -> None:
+    """Write the sign-in bookkeeping (sliding expiry, token last used) now, in a savepoint. On SQLite a
+    read that began before another connection's commit cannot write at all (SQLITE_BUSY at once; no busy
+    timeout helps); the stamp is then skipped, for the next request to write, instead of failing a read."""
+    if not session.dirty and not session.deleted:
+        return
+    try:
+        with session.begin_nested():
+            session.flush()
+    except OperationalError:
+        if session.get_bind().dialect.name != "sqlite":
+            raise
 
 
 def _check_csrf(request: Request, expected: str) -> None:
@@ -96,6 +112,7 @@ def _api_person(request: Request, session: SessionDep, settings: SettingsDep) ->
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         person = workspace.person_for_token(session, header[7:].strip())
+        _stamp(session)
         if person is None:
             raise Unauthenticated("The API token is unknown or revoked.")
         request.state.person = Viewer.of(person)
@@ -103,6 +120,7 @@ def _api_person(request: Request, session: SessionDep, settings: SettingsDep) ->
     # A signed-in browser may call the API too; writes then need the CSRF header.
     token = request.cookies.get(SESSION_COOKIE)
     found = workspace.session_person(session, token, hours=settings.session_hours) if token else None
+    _stamp(session)
     if found is None:
         raise Unauthenticated("Send 'Authorization: Bearer <token>' (create one with `tandem users token`).")
     person, web = found
