@@ -145,6 +145,9 @@ class TestEvaluateNumber:
 class TestSegments:
     def test_save_refresh_use_and_erase(self, session, settings, warehouse, techie):
         a = qf.answer(session, techie, sql="SELECT customer_id FROM profiles WHERE order_count >= 3")
+        before = answers.run_answer(session, techie, settings, answer_id=a.id)
+        emails = qf.answer(session, techie, sql="SELECT email FROM profiles ORDER BY email")
+        listed = answers.run_answer(session, techie, settings, answer_id=emails.id)
         seg = segments.save_segment(session, techie, settings, answer_id=a.id, name="Repeat buyers")
         assert seg.member_count == 80
         used = qf.answer(session, techie, sql="SELECT count(*) AS n FROM segments WHERE segment = 'Repeat buyers'")
@@ -155,9 +158,13 @@ class TestSegments:
         assert segments.trend_chart(card)["type"] == "line"
         erasure.forget(session, person(session, side=Side.technology, role=Role.lead), settings,
                        identifier="p3@example.com")
+        kept = answers.run_answer(session, techie, settings, answer_id=a.id)
+        assert all(row[0] != "C000000003" for row in kept.rows)
         path = answers.segment_path(settings, seg.id)
         ids = {r[0] for r in duckdb.sql(f"SELECT customer_id FROM read_parquet('{path}')").fetchall()}
         assert "C000000003" not in ids and "C000000004" in ids
+        assert ["C000000003"] not in before.rows and ["C000000004"] in before.rows  # stored results scrubbed too
+        assert ["p3@example.com"] not in listed.rows and listed.row_count == 199
 
     def test_needs_a_customer_id_column_and_a_unique_name(self, session, settings, warehouse, techie):
         counts = qf.answer(session, techie)

@@ -9,6 +9,7 @@ by a new file at every path, never edited in place.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,10 @@ from tandem.customer.warehouse import TABLES, Warehouse, atomic_target, table_fi
 from tandem.errors import NotFound, RuleViolation
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
+
+# Modules that keep copies of customer data elsewhere (e.g. stored answer results in Questions) add a
+# function here; forget() calls each with the person's customer ids and identifier values, in its transaction.
+SCRUBBERS: list[Callable[[Session, set[str]], int]] = []
 
 
 @dataclass
@@ -152,6 +157,8 @@ def forget(session: Session, actor: Person, settings: Settings, *, identifier: s
                 files += _rewrite_linked(con, path, keep, seen)
     refs = [f"{s}:{k}" for s, k in target.refs]
     session.execute(sa.delete(ReviewPair).where(sa.or_(ReviewPair.left_ref.in_(refs), ReviewPair.right_ref.in_(refs))))
+    for scrub in SCRUBBERS:
+        scrub(session, target.customers | target.values)
     request = ErasureRequest(requested_by_id=actor.id, records_removed=removed, events_removed=events,
                              files_rewritten=files)
     session.add(request)

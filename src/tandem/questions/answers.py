@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tandem.activity import service as activity
 from tandem.config import Settings
+from tandem.customer import erasure
 from tandem.db import utcnow
 from tandem.errors import NotFound, RuleViolation
 from tandem.questions import catalog, guard, rules, sandbox, spark_sandbox
@@ -251,3 +252,18 @@ def warehouse_schema(session: Session, settings: Settings) -> list[dict[str, obj
     except RuleViolation:  # no warehouse yet: show the documented columns without types
         found = {}
     return catalog.describe(found)
+
+
+def forget_customers(session: Session, values: set[str]) -> int:
+    """Erasure: drop stored result rows holding any of a forgotten person's ids or identifier values."""
+    changed = 0
+    for run in session.scalars(sa.select(AnswerRun).where(AnswerRun.row_count > 0)):
+        kept = [row for row in run.rows if not any(isinstance(v, str) and v in values for v in row)]
+        if len(kept) != len(run.rows):
+            run.rows, run.row_count, changed = kept, len(kept), changed + 1
+    session.flush()
+    return changed
+
+
+if forget_customers not in erasure.SCRUBBERS:
+    erasure.SCRUBBERS.append(forget_customers)
