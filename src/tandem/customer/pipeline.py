@@ -165,7 +165,7 @@ def run_full(
     t.done("clusters", 0.7)
     next_id = _assign_ids(engine, previous, next_id)
     t.done("stable ids", 0.75)
-    _write_version(engine, run.records, out, t)
+    _write_version(engine, run, out, t)
     events = _events(engine, run.events, out)
     t.done("events", 0.97)
     stats = _stats(engine, cfg, clusters, weights, events)
@@ -229,13 +229,13 @@ def _assign_ids(engine: Engine, previous: Path | None, next_id: int) -> int:
     return next_id + fresh
 
 
-def _write_version(engine: Engine, files: list[str], out: Path, t: Timer) -> None:
+def _write_version(engine: Engine, run: RunInput, out: Path, t: Timer) -> None:
     engine.write_parquet("SELECT source, record_key, customer_id FROM rec_c", out / "links.parquet")
     # Every column of the chosen staging rows, joined back to the narrow keys while streaming. Not
     # sorted: a global sort of the wide rows would be the run's memory peak, and a profile lookup
     # reads the customer_id column of a million records in a few milliseconds anyway.
     engine.write_parquet(
-        f"""SELECT s.*, k.priority, k.customer_id FROM read_parquet({_file_list(files)}, union_by_name = true) s
+        f"""SELECT s.*, k.priority, k.customer_id FROM read_parquet({_file_list(run.records)}, union_by_name = true) s
         JOIN rec_c k ON k.run_id = s.run_id AND k.line = s.line AND k.source = s.source""",
         out / "records.parquet",
     )
@@ -257,7 +257,11 @@ def _write_version(engine: Engine, files: list[str], out: Path, t: Timer) -> Non
     engine.write_parquet("SELECT kind, value, records FROM junk", out / "junk.parquet")
     t.done("write links", 0.85)
     fields = ", ".join(("customer_id", "source", "record_key", "priority", *golden.GOLDEN_FIELDS, "updated_at"))
-    engine.create("profiles", golden.profiles_sql(f"(SELECT {fields} FROM {_parquet(out / 'records.parquet')})"))
+    profiles = golden.profiles_sql(f"(SELECT {fields} FROM {_parquet(out / 'records.parquet')})")
+    if run.events:  # traits join the golden records before they are written
+        engine.create("profiles", profiles)
+    else:
+        engine.write_parquet(profiles, out / "profiles.parquet")
     t.done("golden records", 0.9)
 
 
@@ -267,7 +271,6 @@ def _parquet(path: Path) -> str:
 
 def _events(engine: Engine, files: list[str], out: Path) -> int:
     if not files:
-        engine.write_parquet("SELECT * FROM profiles", out / "profiles.parquet")
         return 0
     engine.create(
         "ev",
