@@ -71,4 +71,6 @@ def test_ask_answer_chart_and_task(signed_in, server, warehouse):
     maya.get_by_role("button", name="Make it a task").click()
     maya.wait_for_url("**/agenda/tasks/*")
     assert maya.get_by_role("heading", name="Start the spring campaign in Germany.").is_visible()
-    assert "question:" in maya.locator(".eyebrow").first.inner_text().lower()
+    maya.locator("#task-origin").click()  # the task links back to its question
+    maya.wait_for_url(question_url)
+    assert maya.get_by_text("Start the spring campaign in Germany.").first.is_visible()
