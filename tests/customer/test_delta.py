@@ -12,6 +12,7 @@ from factories.workspace import person
 from tandem.customer import delta, resolution
 from tandem.customer.matching import MatchConfig
 from tandem.customer.warehouse import Warehouse, table_parts, table_sql
+from tandem.questions import sandbox
 from tandem.workspace.models import Role, Side
 
 STRICT = MatchConfig(threshold=0.999999999999)
@@ -75,6 +76,10 @@ def test_merges_replacements_and_events_read_whole_after_incremental_runs(sessio
     assert profile == [("9 new street", 2, 15.0)]
     assert {c for (c,) in rows(version, "events", "customer_id")} == {lea}
     assert ("merged", ({a, b} - {lea}).pop(), lea) in rows(version, "changes")
+    # Answers (Questions) read the same whole tables through their locked views.
+    answer = sandbox.run("SELECT count(*), count(DISTINCT customer_id), sum(records) FROM profiles",
+                         sandbox.snapshot(wh.root))
+    assert [tuple(r) for r in answer.rows] == [(len(set(owner.values())), len(set(owner.values())), len(owner))]
     # The earlier version is untouched by the later one.
     assert assert_consistent(first)[("crm", "c1")] == a
     # After enough runs a table is compacted back into one part, and still reads the same.

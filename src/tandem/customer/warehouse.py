@@ -136,27 +136,35 @@ def table_files(version: Path, table: str) -> list[Path]:
 
 
 def table_parts(version: Path, table: str) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
-    """(data files, tombstone files) of ``table``, each with its sequence number.
+    """(data files, tombstone files) of ``table``, each with its sequence number (see ``split_parts``)."""
+    return split_parts(table_files(version, table))
+
+
+def split_parts(files: list[Path]) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
+    """(data files, tombstone files), each with its sequence number.
 
     A table is one file ``<table>.parquet`` or a folder ``<table>/``. In a folder, ``part-<seq>``
     holds rows and ``tomb-<seq>`` the customer ids whose rows in parts of a lower sequence are
     replaced or gone (an incremental run's delta: it hard-links the earlier parts). A part may also
     be a folder of files (an engine writing in parallel); files with other names are sequence 0."""
-    folder = version / table
     data: list[tuple[int, Path]] = []
     tombs: list[tuple[int, Path]] = []
-    for path in table_files(version, table):
-        head = path.name if path.parent == version else path.relative_to(folder).parts[0]
-        match = _PART.match(head)
+    for path in files:
+        match = _PART.match(path.name) or _PART.match(path.parent.name)
         seq = int(match.group(2)) if match else 0
         (tombs if match and match.group(1) == "tomb" else data).append((seq, path))
     return data, tombs
 
 
 def table_sql(version: Path, table: str) -> str | None:
-    """A DuckDB table expression reading ``table`` of the version, or None when it has no file.
+    """A DuckDB table expression reading ``table`` of the version, or None when it has no file."""
+    return files_sql(table_files(version, table))
+
+
+def files_sql(files: list[Path]) -> str | None:
+    """A DuckDB table expression over a table's files (``table_files``), or None when there are none.
     Tombstones are applied: a row of a part is left out when a later tombstone names its customer."""
-    data, tombs = table_parts(version, table)
+    data, tombs = split_parts(files)
     if not data:
         return None
     if not tombs:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import duckdb
 import pyarrow as pa
 
-from tandem.customer.warehouse import Warehouse, table_files
+from tandem.customer.warehouse import Warehouse, files_sql, table_files
 from tandem.errors import RuleViolation
 from tandem.questions import guard
 
@@ -108,7 +108,8 @@ def _open(snap: Snapshot, limits: Limits) -> duckdb.DuckDBPyConnection:
     con.execute("SET allowed_paths = $paths", {"paths": allowed})
     for table in WAREHOUSE_TABLES:
         files = snap.tables.get(table) or []
-        body = f"SELECT * FROM {_files_sql(files)}" if files else EMPTY.get(table, EMPTY["segments"])  # noqa: S608
+        # files_sql applies an incremental version's tombstones (a union of its files would not).
+        body = f"SELECT * FROM {files_sql(files)}" if files else EMPTY.get(table, EMPTY["segments"])  # noqa: S608
         con.execute(f"CREATE VIEW {table} AS {body}")
     # Our own SQL over our own file paths and segment names, each quoted by _lit.
     parts = [f"SELECT {_lit(name)} AS segment, customer_id::VARCHAR AS customer_id FROM {_files_sql([path])}"  # noqa: S608
