@@ -69,6 +69,11 @@ def init(
         console.print(f"Admin password (shown once): [bold]{generated}[/bold]")
 
 
+# Idle keep-alive connections live longer than a proxy's (nginx: 60 s), so the server never closes one
+# the proxy is about to reuse (a reset the client would see as an error).
+KEEP_ALIVE = 75
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
@@ -84,9 +89,10 @@ def serve(
     console.print(f"Tandem on [bold]http://{host}:{port}/[/bold]  (workspace {settings().home})")
     if workers > 1:  # each process builds the app from the same TANDEM_* environment
         uvicorn.run("tandem.app:create_app", factory=True, workers=workers, host=host, port=port,
-                    log_level="warning", proxy_headers=True)
+                    log_level="warning", proxy_headers=True, timeout_keep_alive=KEEP_ALIVE)
         return
-    uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
+    uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True,
+                timeout_keep_alive=KEEP_ALIVE)
 
 
 @app.command()

@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tandem.activity import service as activity
 from tandem.config import Settings
@@ -76,7 +79,7 @@ def _page_person(
     if not token:
         raise LoginRequired("Sign in to continue.")
     found = workspace.session_person(session, token, hours=settings.session_hours)
-    _stamp(session)
+    _stamp(request, session)
     if found is None:
         raise Unauthenticated("Your session has expired or was closed. Sign in again.")
     person, web = found
@@ -88,18 +91,31 @@ def _page_person(
     return person
 
 
-def _stamp(session: Session) -> None:
-    """Write the sign-in bookkeeping (sliding expiry, token last used) now, in a savepoint. On SQLite a
-    read that began before another connection's commit cannot write at all (SQLITE_BUSY at once; no busy
-    timeout helps); the stamp is then skipped, for the next request to write, instead of failing a read."""
-    if not session.dirty and not session.deleted:
+def _stamp(request: Request, session: Session) -> None:
+    """On SQLite, write a read's sign-in bookkeeping (sliding expiry, token last used) in its own short
+    transaction. A read transaction that began before another connection's commit cannot write at all
+    there (SQLITE_BUSY at once; no busy timeout helps), so the request's own transaction stays a pure read
+    and the stamp waits its turn for the write lock. PostgreSQL (and a changing request) writes it with
+    the request."""
+    bind = session.get_bind()
+    if request.method not in SAFE_METHODS or not session.dirty or not isinstance(bind, Engine) \
+            or bind.dialect.name != "sqlite":
         return
+    changes = []
+    for obj in list(session.dirty):
+        state = sa.inspect(obj)
+        values = {a.key: a.value for a in state.attrs if a.history.added}
+        for key, value in values.items():
+            set_committed_value(obj, key, value)  # the request's transaction will not write it
+        if values:
+            changes.append((type(obj), state.identity, values))
     try:
-        with session.begin_nested():
-            session.flush()
+        with transaction(bind, write=True) as side:
+            for model, key, values in changes:
+                where = [c == v for c, v in zip(sa.inspect(model).primary_key, key, strict=True)]
+                side.execute(sa.update(model).where(*where).values(**values))
     except OperationalError:
-        if session.get_bind().dialect.name != "sqlite":
-            raise
+        pass  # bookkeeping only: the next request writes it
 
 
 def _check_csrf(request: Request, expected: str) -> None:
@@ -112,7 +128,7 @@ def _api_person(request: Request, session: SessionDep, settings: SettingsDep) ->
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         person = workspace.person_for_token(session, header[7:].strip())
-        _stamp(session)
+        _stamp(request, session)
         if person is None:
             raise Unauthenticated("The API token is unknown or revoked.")
         request.state.person = Viewer.of(person)
@@ -120,7 +136,7 @@ def _api_person(request: Request, session: SessionDep, settings: SettingsDep) ->
     # A signed-in browser may call the API too; writes then need the CSRF header.
     token = request.cookies.get(SESSION_COOKIE)
     found = workspace.session_person(session, token, hours=settings.session_hours) if token else None
-    _stamp(session)
+    _stamp(request, session)
     if found is None:
         raise Unauthenticated("Send 'Authorization: Bearer <token>' (create one with `tandem users token`).")
     person, web = found
