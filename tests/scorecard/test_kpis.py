@@ -70,6 +70,14 @@ class TestUpdate:
         event = activity.list_feed(session, module="scorecard", object_type="kpi", object_id=k.id)[0]
         assert event.verb == "updated" and "target" in event.changes
 
+    def test_the_period_is_fixed_once_values_exist(self, session, owner):
+        k = kpi(session, owner)
+        service.update_kpi(session, owner, kpi_id=k.id, period_kind="quarter")
+        values.record_value(session, owner, kpi_id=k.id, period="2026-Q3", value=75)
+        with pytest.raises(RuleViolation) as err:
+            service.update_kpi(session, owner, kpi_id=k.id, period_kind="month")
+        assert err.value.field == "period_kind"
+
     def test_other_members_cannot_edit_but_leads_can(self, session, owner):
         k = kpi(session, owner)
         with pytest.raises(Forbidden):

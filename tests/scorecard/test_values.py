@@ -10,7 +10,7 @@ from factories.pulse import crowd, wave
 from factories.scorecard import kpi
 from factories.workspace import person
 from tandem.errors import Forbidden, RuleViolation
-from tandem.scorecard import breaches, measures, values
+from tandem.scorecard import breaches, measures, service, values
 from tandem.scorecard.models import Status, ValueOrigin
 from tandem.scorecard.rules import Period
 from tandem.workspace.models import Role, Side
@@ -68,6 +68,15 @@ class TestCompute:
         [again] = values.compute(session, settings, owner, kpi_id=k.id, today=TODAY)
         assert again.message == "unchanged" and again.value.id == first.value.id
         assert len(breaches.list_breaches(session, kpi_id=k.id)) == 1
+
+    def test_a_changed_goal_is_applied_by_recomputing(self, session, settings, owner):
+        k = kpi(session, owner, name="Horizon (re-judged)", source="builtin", measure="funding_horizon",
+                unit="months", target=18, warning=12, critical=6)
+        values.compute(session, settings, owner, kpi_id=k.id, today=TODAY)
+        service.update_kpi(session, owner, kpi_id=k.id, target=0, warning=0, critical=-1)
+        [again] = values.compute(session, settings, owner, kpi_id=k.id, today=TODAY)
+        assert again.message == "recomputed" and again.value.status is Status.on_track
+        assert breaches.open_breach(session, k.id) is None  # recovered: the task is marked for closure
 
     def test_alignment_index_reads_the_latest_pulse_wave(self, session, settings, owner):
         lead = person(session, side=Side.technology, role=Role.lead)

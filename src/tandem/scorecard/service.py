@@ -168,8 +168,12 @@ def update_kpi(session: Session, actor: Person, *, kpi_id: int, **changes: Any) 
     if unknown:
         raise RuleViolation(f"Unknown KPI field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
     before = _snapshot(kpi)
-    merged = {k: getattr(kpi, k) for k in EDITABLE} | changes
-    for key, value in _clean(session, merged, kpi_id=kpi.id).items():
+    merged = _clean(session, {k: getattr(kpi, k) for k in EDITABLE} | changes, kpi_id=kpi.id)
+    if merged["period_kind"] != kpi.period_kind and session.scalar(sa.select(Value.id).where(Value.kpi_id == kpi.id)
+                                                                   .limit(1)):
+        raise RuleViolation(f"“{kpi.name}” already has values per {kpi.period_kind}; its period cannot change. "
+                            "Archive it and define a new KPI instead.", field="period_kind")
+    for key, value in merged.items():
         setattr(kpi, key, value)
     changed = diff(before, _snapshot(kpi))
     if changed:

@@ -99,8 +99,10 @@ def compute_one(session: Session, settings: Settings, actor: Person, *, kpi: Kpi
     if reading is None or not math.isfinite(reading.value):
         return Outcome(kpi, period, None, "no data for this period yet")
     previous = current_value(session, kpi.id, period.key)
-    if previous is not None and previous.value == reading.value and previous.origin == ValueOrigin.computed:
-        return Outcome(kpi, period, previous, "unchanged")
+    judged = rules.status(goal_for(session, kpi, period.key), reading.value)
+    if (previous is not None and previous.value == reading.value and previous.origin == ValueOrigin.computed
+            and previous.status == judged):
+        return Outcome(kpi, period, previous, "unchanged")  # same number, same verdict: nothing new to keep
     stored = _store(session, actor, kpi, period, reading.value, origin=ValueOrigin.computed, detail=reading.detail,
                     today=today)
     was = f" (was {rules.format_value(previous.value, kpi.unit)})" if previous else ""
