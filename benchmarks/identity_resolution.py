@@ -1,6 +1,7 @@
 """Ingest and resolve synthetic customer data; print time and peak memory per phase and quality.
 
     python benchmarks/identity_resolution.py --records 1000000 [--incremental 10000] [--workdir DIR]
+        [--engine spark --spark-master local[*] --spark-conf spark.driver.memory=8g]
 
 Generates the five synthetic sources (``tandem.customer.synth``) with a ground truth, loads them
 through the real ingestion service, runs a full resolution, then ingests a held-out batch and
@@ -28,7 +29,7 @@ from tandem.config import Settings
 from tandem.customer import ingest as ingestion
 from tandem.customer import quality, resolution, sources, synth
 from tandem.customer.models import SourceKind
-from tandem.customer.warehouse import Warehouse
+from tandem.customer.warehouse import Warehouse, table_sql
 from tandem.db import make_engine, transaction
 from tandem.workspace import service as workspace
 from tandem.workspace.models import Role, Side
@@ -70,6 +71,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="keep files here (default: a temp folder)")
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4), help="ingestion processes")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="customer pipeline engine (TANDEM_ENGINE); spark runs PySpark with --spark-master")
+    parser.add_argument("--spark-master", default="local[*]", help="Spark master for --engine spark")
+    parser.add_argument("--spark-conf", default="spark.driver.memory=8g",
+                        help="Spark settings for --engine spark, key=value,... (TANDEM_SPARK_CONF)")
     parser.add_argument("--vs-splink", action="store_true",
                         help="also run a plain, tuned Splink pipeline on the same records (pip install splink)")
     args = parser.parse_args()
@@ -80,7 +86,13 @@ def main() -> None:
     with phase("generate", f"{people:,} people"):
         if not (data / "manifest.json").exists():
             synth.generate(people, data, seed=args.seed, with_events=False)
-    settings = Settings(home=home)  # type: ignore[call-arg]
+    settings = Settings(home=home, engine=args.engine, spark_master=args.spark_master,  # type: ignore[call-arg]
+                        spark_conf=args.spark_conf)
+    if args.engine == "spark":  # the JVM starts once per process; time it apart from the resolution
+        from tandem.customer import spark_engine
+
+        with phase("start Spark", args.spark_master):
+            spark_engine.session(args.spark_master, spark_engine.parse_conf(args.spark_conf))
     home.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
@@ -128,7 +140,8 @@ def main() -> None:
         run = resolution.resolve(session, workspace.operator(session), settings)
         p.note = f"mode {run.mode}, {run.stats.get('new_records', 0):,} new records"
     _quality("incremental", wh, data)
-    print(f"\nTandem identity resolution benchmark — {total_rows:,} source records, {os.cpu_count()} cores\n")
+    print(f"\nTandem identity resolution benchmark — {total_rows:,} source records, {os.cpu_count()} cores, "
+          f"engine {args.engine}" + (f" ({args.spark_master})" if args.engine == "spark" else "") + "\n")
     print(f"{'phase':<40} {'seconds':>9} {'peak MB':>9}  note")
     for name, seconds, peak, note in ROWS:
         print(f"{name:<40} {seconds:>9.2f} {peak:>9.0f}  {note}")
@@ -164,7 +177,7 @@ def _splink(wh: Warehouse, data: Path) -> None:
 def _quality(label: str, wh: Warehouse, data: Path, links: object = None) -> None:
     version = wh.current_dir()
     with duckdb.connect() as con:
-        source = f"read_parquet('{version / 'links.parquet'}')"
+        source = table_sql(version, "links")  # one file (DuckDB) or a folder of parts (Spark)
         if links is not None:
             con.register("peer_links", links)
             source = "(SELECT source, record_key, cluster_id AS customer_id FROM peer_links)"
