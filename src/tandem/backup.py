@@ -205,7 +205,7 @@ def backup(engine: Engine, home: Path, path: Path, *, progress: Progress = _quie
     path.parent.mkdir(parents=True, exist_ok=True)
     work = path.parent / f".{path.name}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    work.mkdir(mode=0o700)  # it holds personal data and password hashes: the owner only
     try:
         warehouse = home / "warehouse"
         version = pinned_version(warehouse)  # before the snapshot: the database may only be newer
@@ -221,6 +221,7 @@ def backup(engine: Engine, home: Path, path: Path, *, progress: Progress = _quie
         if as_tar:
             partial = path.with_name(f".{path.name}.tmp-{os.getpid()}")
             with tarfile.open(partial, "w") as tar:
+                os.chmod(partial, 0o600)
                 for item in sorted(work.iterdir()):
                     tar.add(item, arcname=item.name)
             os.replace(partial, path)

@@ -79,6 +79,7 @@ def assert_same_workspace(source: tuple[Path, str], target: tuple[Path, str]) ->
 def test_round_trip_is_identical_and_the_restored_workspace_keeps_working(demo, tmp_path, fresh_database_url):
     done = tandem(*demo, "backup", str(tmp_path / "backup"))
     assert "Backed up" in done.stdout and "warehouse version v0" in done.stdout
+    assert (tmp_path / "backup").stat().st_mode & 0o777 == 0o700  # personal data: the owner only
     target = (tmp_path / "restored", fresh_database_url)
     done = tandem(*target, "restore", str(tmp_path / "backup"))
     assert "Restored" in done.stdout
