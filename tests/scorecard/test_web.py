@@ -38,6 +38,14 @@ class TestPages:
         page = sign_in(owner).get("/scorecard")
         assert page.status_code == 200 and ("No KPIs yet" in page.text or "KPI" in page.text)
 
+    def test_csv_export_has_every_kpi_and_neutralises_formulas(self, session, sign_in, owner):
+        k = kpi(session, owner, name="=HYPERLINK(1)")
+        values.record_value(session, owner, kpi_id=k.id, period="2026-10", value=40)
+        csv = sign_in(owner).get("/scorecard/export.csv")
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        line = next(row for row in csv.text.splitlines() if "HYPERLINK" in row)
+        assert line.split(",")[1] == "'=HYPERLINK(1)" and ",off_track," in line and ",2026-10,40.0," in line
+
     def test_print_view_has_no_navigation(self, session, sign_in, owner):
         kpi(session, owner, name="Printed KPI")
         page = sign_in(owner).get("/scorecard/print")
@@ -87,6 +95,9 @@ class TestApi:
         assert [v["value"] for v in client.get(f"/api/v1/scorecard/kpis/{kid}/values").json()] == [120]
         listed = client.get("/api/v1/scorecard/kpis", params={"status": "off_track"}).json()
         assert [k["id"] for k in listed] == [kid]
+        assert [k["id"] for k in client.get("/api/v1/scorecard/kpis", params={"dimension": "process",
+                                                                               "side": "marketing"}).json()] == [kid]
+        assert client.get("/api/v1/scorecard/kpis", params={"side": "technology"}).json() == []
         put = client.put(f"/api/v1/scorecard/kpis/{kid}/targets/2026-11", json={"target": 20, "warning": 40,
                                                                                 "critical": 80})
         assert put.status_code == 200 and put.json()["period"] == "2026-11"

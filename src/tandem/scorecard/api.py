@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 
 from tandem.agenda.schemas import PersonRef
 from tandem.scorecard import breaches, measures, service, values
-from tandem.scorecard.models import Breach, Status, Value
+from tandem.scorecard.models import Breach, Dimension, Status, Value
 from tandem.scorecard.schemas import (
     BreachRead,
     ComputeRequest,
@@ -22,7 +22,7 @@ from tandem.scorecard.schemas import (
     ValueRead,
 )
 from tandem.web.deps import ApiPerson, SessionDep, SettingsDep
-from tandem.workspace.models import Person
+from tandem.workspace.models import Person, Side
 
 router = APIRouter(prefix="/api/v1/scorecard", tags=["scorecard"])
 
@@ -56,10 +56,12 @@ def kpi_read(row: service.Row) -> KpiRead:
 
 
 @router.get("/kpis", name="api.scorecard.kpis")
-def kpis(session: SessionDep, person: ApiPerson, include_archived: bool = False,
-         status: Status | None = None) -> list[KpiRead]:
+def kpis(session: SessionDep, person: ApiPerson, include_archived: bool = False, status: Status | None = None,
+         dimension: Dimension | None = None, side: Side | None = None) -> list[KpiRead]:
+    """Every KPI with its status, latest value and trend; filter by status, dimension or the owner's side."""
     rows = service.scorecard(session, include_archived=include_archived)
-    return [kpi_read(r) for r in rows if status is None or r.status is status]
+    return [kpi_read(r) for r in rows if (status is None or r.status is status)
+            and (dimension is None or r.kpi.dimension == dimension) and (side is None or r.side is side)]
 
 
 @router.post("/kpis", name="api.scorecard.kpi_create", status_code=201)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from tandem.activity import service as activity
 from tandem.errors import DomainError
+from tandem.exports import SafeWriter
 from tandem.scorecard import breaches, charts, measures, rules, service, values
 from tandem.scorecard.models import Dimension, Direction, PeriodKind, SourceKind, Status
 from tandem.scorecard.schemas import KpiForm, TargetForm, ValueForm
@@ -39,6 +41,24 @@ def _board(session: SessionDep, group: str) -> dict[str, object]:
 def board(request: Request, session: SessionDep, me: CurrentPerson, group: str = "dimension") -> HTMLResponse:
     return render(request, "scorecard/board.html", **_board(session, group), can_define=allows(me, "kpi.define"),
                   can_compute=allows(me, "kpi.compute"))
+
+
+@router.get("/export.csv", name="scorecard.csv")
+def export_csv(session: SessionDep, me: CurrentPerson) -> Response:
+    """Every KPI's latest value, goal and corrective action, for a spreadsheet (formula-safe cells)."""
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    writer.writerow(["id", "kpi", "dimension", "owner", "side", "direction", "unit", "period", "value", "status",
+                     "target", "warning", "critical", "band_lower", "band_upper", "trend", "breach_since",
+                     "corrective_task"])
+    for r in service.scorecard(session):
+        g, v = r.goal, r.latest
+        writer.writerow([r.kpi.id, r.kpi.name, r.kpi.dimension, r.owner.name, r.side, r.kpi.direction, r.kpi.unit,
+                         v.period if v else "", v.value if v else "", r.status, g.target if g else "",
+                         g.warning if g else "", g.critical if g else "", g.lower if g else "", g.upper if g else "",
+                         r.trend, r.breach.first_period if r.breach else "", r.breach.task_id if r.breach else ""])
+    headers = {"Content-Disposition": f'attachment; filename="scorecard-{_today().isoformat()}.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/print", name="scorecard.print")
