@@ -4,6 +4,7 @@ bookkeeping, and many concurrent changes through a real server all succeed."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
 import pytest
@@ -12,6 +13,7 @@ from starlette.requests import Request
 
 from tandem import migrate
 from tandem.activity import service as activity
+from tandem.analytics import duck
 from tandem.db import make_engine, transaction
 from tandem.web.deps import _stamp
 from tandem.workspace import service as workspace
@@ -57,3 +59,11 @@ def test_many_concurrent_changes_and_reads_through_a_real_server_all_succeed(liv
 
     codes = asyncio.run(run())
     assert codes.count(201) == 60 and codes.count(200) == 60
+
+
+def test_concurrent_health_checks_do_not_trip_over_each_other(tmp_path):
+    """Health checks from a proxy and a monitor at once: each proves the warehouse writable on its own file."""
+    warehouse = tmp_path / "warehouse"
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: duck.ping(warehouse), range(200)))
+    assert len(answers) == 200 and not list(warehouse.iterdir())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -10,9 +11,9 @@ import duckdb
 def ping(warehouse: Path) -> dict[str, str]:
     """Prove the warehouse can be used: its folder is writable and DuckDB answers."""
     warehouse.mkdir(parents=True, exist_ok=True)
-    probe = warehouse / ".ping"
-    probe.write_text("ok")
-    probe.unlink()
+    # A file of its own per check: concurrent health checks sharing one name removed each other's (a false 503).
+    with tempfile.NamedTemporaryFile(dir=warehouse, prefix=".ping-") as probe:
+        probe.write(b"ok")
     with duckdb.connect(":memory:") as con:
         row = con.execute("select version()").fetchone()
     return {"engine": "duckdb", "version": str(row[0]) if row else "?", "path": str(warehouse)}
