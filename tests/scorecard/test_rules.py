@@ -47,20 +47,20 @@ class TestPeriods:
 
 class TestGoal:
     def test_higher_needs_critical_below_warning_at_or_below_target(self):
-        rules.check_goal(Goal(Direction.higher, 80, 80, 50))
+        rules.check_goal(Goal(Direction.up, 80, 80, 50))
         with pytest.raises(RuleViolation) as err:
-            rules.check_goal(Goal(Direction.higher, 80, 85, 50))
+            rules.check_goal(Goal(Direction.up, 80, 85, 50))
         assert err.value.field == "warning"
         with pytest.raises(RuleViolation) as err:
-            rules.check_goal(Goal(Direction.higher, 80, 70, 70))
+            rules.check_goal(Goal(Direction.up, 80, 70, 70))
         assert err.value.field == "critical"
 
     def test_lower_mirrors_higher(self):
-        rules.check_goal(Goal(Direction.lower, 24, 36, 72))
+        rules.check_goal(Goal(Direction.down, 24, 36, 72))
         with pytest.raises(RuleViolation, match="at or above the target"):
-            rules.check_goal(Goal(Direction.lower, 24, 12, 72))
+            rules.check_goal(Goal(Direction.down, 24, 12, 72))
         with pytest.raises(RuleViolation, match="above the warning"):
-            rules.check_goal(Goal(Direction.lower, 24, 36, 30))
+            rules.check_goal(Goal(Direction.down, 24, 36, 30))
 
     def test_band_needs_ordered_bounds_and_growing_tolerances(self):
         goal = rules.check_goal(Goal(Direction.band, None, 1, 3, 10, 20))
@@ -74,10 +74,10 @@ class TestGoal:
 
     def test_missing_or_infinite_numbers_name_the_field(self):
         with pytest.raises(RuleViolation) as err:
-            rules.check_goal(Goal(Direction.higher, None, 1, 0))
+            rules.check_goal(Goal(Direction.up, None, 1, 0))
         assert err.value.field == "target"
         with pytest.raises(RuleViolation) as err:
-            rules.check_goal(Goal(Direction.higher, 5, float("inf"), 0))
+            rules.check_goal(Goal(Direction.up, 5, float("inf"), 0))
         assert err.value.field == "warning"
 
 
@@ -85,9 +85,9 @@ class TestGoal:
 def goals(draw):
     direction = draw(st.sampled_from(list(Direction)))
     a, b, c = sorted(draw(st.lists(finite, min_size=3, max_size=3, unique=True)))
-    if direction is Direction.higher:
+    if direction is Direction.up:
         return Goal(direction, c, b, a)
-    if direction is Direction.lower:
+    if direction is Direction.down:
         return Goal(direction, a, b, c)
     lo, up = sorted(draw(st.lists(finite, min_size=2, max_size=2)))
     w = draw(st.floats(min_value=0, max_value=1e4))
@@ -98,12 +98,12 @@ class TestStatus:
     @pytest.mark.parametrize(("value", "expected"), [(90, "on_track"), (75, "on_track"), (70, "on_track"),
                                                      (69.9, "at_risk"), (50, "at_risk"), (49, "off_track")])
     def test_higher_is_better(self, value, expected):
-        assert rules.status(Goal(Direction.higher, 80, 70, 50), value) is Status(expected)
+        assert rules.status(Goal(Direction.up, 80, 70, 50), value) is Status(expected)
 
     @pytest.mark.parametrize(("value", "expected"), [(10, "on_track"), (36, "on_track"), (40, "at_risk"),
                                                      (73, "off_track")])
     def test_lower_is_better(self, value, expected):
-        assert rules.status(Goal(Direction.lower, 24, 36, 72), value) is Status(expected)
+        assert rules.status(Goal(Direction.down, 24, 36, 72), value) is Status(expected)
 
     @pytest.mark.parametrize(("value", "expected"), [(15, "on_track"), (21, "on_track"), (22, "at_risk"),
                                                      (6, "off_track"), (24, "off_track")])
@@ -111,8 +111,8 @@ class TestStatus:
         assert rules.status(Goal(Direction.band, None, 1, 3, 10, 20), value) is Status(expected)
 
     def test_no_value_is_no_data(self):
-        assert rules.status(Goal(Direction.higher, 1, 0, -1), None) is Status.no_data
-        assert rules.status(Goal(Direction.higher, 1, 0, -1), float("nan")) is Status.no_data
+        assert rules.status(Goal(Direction.up, 1, 0, -1), None) is Status.no_data
+        assert rules.status(Goal(Direction.up, 1, 0, -1), float("nan")) is Status.no_data
 
     @given(goals(), finite)
     def test_every_generated_goal_is_valid_and_every_value_gets_a_status(self, goal, value):
@@ -125,7 +125,7 @@ class TestStatus:
         if goal.direction is Direction.band:
             better, worse = sorted((x, y), key=lambda v: rules.distance_outside(goal, v))
         else:
-            better, worse = sorted((x, y), reverse=goal.direction is Direction.higher)
+            better, worse = sorted((x, y), reverse=goal.direction is Direction.up)
         assert SEVERITY[rules.status(goal, better)] <= SEVERITY[rules.status(goal, worse)]
 
     @given(goals())
@@ -139,9 +139,9 @@ class TestStatus:
     @given(goals(), finite)
     def test_off_track_only_past_critical(self, goal, value):
         state = rules.status(goal, value)
-        if goal.direction is Direction.higher:
+        if goal.direction is Direction.up:
             assert (state is Status.off_track) == (value < goal.critical)
-        elif goal.direction is Direction.lower:
+        elif goal.direction is Direction.down:
             assert (state is Status.off_track) == (value > goal.critical)
         else:
             assert (state is Status.off_track) == (rules.distance_outside(goal, value) > goal.critical)
@@ -149,10 +149,10 @@ class TestStatus:
 
 class TestTrend:
     def test_direction_decides_better_or_worse(self):
-        assert rules.trend(Direction.higher, [50, 60]) == "better"
-        assert rules.trend(Direction.lower, [50, 60]) == "worse"
-        assert rules.trend(Direction.higher, [60]) == "flat"
-        assert rules.arrow(Direction.lower, [50, 60]) == "↑"
+        assert rules.trend(Direction.up, [50, 60]) == "better"
+        assert rules.trend(Direction.down, [50, 60]) == "worse"
+        assert rules.trend(Direction.up, [60]) == "flat"
+        assert rules.arrow(Direction.down, [50, 60]) == "↑"
 
     def test_band_reads_distance(self):
         goal = Goal(Direction.band, None, 1, 3, 10, 20)

@@ -48,6 +48,19 @@ def test_an_answer_returning_text_is_refused_with_the_field(session, settings, t
     assert err.value.field == "answer_id"
 
 
+def test_one_broken_kpi_does_not_stop_computing_the_others(session, settings, techie):
+    qf.warehouse(settings)
+    broken = kpi(session, techie, name="Broken", source="answer",
+                 answer_id=qf.answer(session, techie, title="Words", sql="SELECT 'many' AS n").id)
+    fine = kpi(session, techie, name="Horizon", source="builtin", measure="funding_horizon", target=18, warning=12,
+               critical=6)
+    outcomes = {o.kpi.id: o for o in values.compute(session, settings, techie, today=dt.date(2026, 1, 1))}
+    assert outcomes[broken.id].message.startswith("not computed: Answer") and outcomes[broken.id].value is None
+    assert outcomes[fine.id].message == "computed" and outcomes[fine.id].value.value == 0
+    due = {o.kpi.id: o.message for o in values.run_due(session, settings, techie, today=dt.date(2026, 1, 1))}
+    assert due[broken.id].startswith("not computed") and due[fine.id] in ("computed", "unchanged")
+
+
 def test_median_time_to_answer_breaches_a_lower_is_better_kpi(session, settings, techie):
     qf.warehouse(settings)
     marketer = person(session, side=Side.marketing, role=Role.member)

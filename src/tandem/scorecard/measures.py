@@ -95,13 +95,13 @@ def median_time_to_answer(session: Session, settings: Settings, period: Period, 
 
 
 MEASURES: dict[str, Measure] = {m.key: m for m in (
-    Measure("single_view_coverage", "Single-view coverage", "%", Direction.higher, "Customers",
+    Measure("single_view_coverage", "Single-view coverage", "%", Direction.up, "Customers",
             "Share of source records whose customer profile joins at least two sources.", single_view_coverage),
-    Measure("time_to_answer", "Median time to answer", "h", Direction.lower, "Questions",
+    Measure("time_to_answer", "Median time to answer", "h", Direction.down, "Questions",
             "Median hours between a question being asked and its first answer.", median_time_to_answer),
-    Measure("alignment_index", "Alignment index", "pts", Direction.higher, "Pulse",
+    Measure("alignment_index", "Alignment index", "pts", Direction.up, "Pulse",
             "Pulse's overall alignment between marketing and technology (0–100).", alignment_index),
-    Measure("funding_horizon", "Funding horizon", "months", Direction.higher, "Portfolio",
+    Measure("funding_horizon", "Funding horizon", "months", Direction.up, "Portfolio",
             "Months ahead that approved martech projects are funded (the research's bar: 18).", funding_horizon),
 )}
 

@@ -18,8 +18,10 @@ from tandem.db import Base, BoolFalse, CreatedAt, IntPK, LongText, Text200, Upda
 
 
 class Direction(StrEnum):
-    higher = "higher"
-    lower = "lower"
+    """Stored as "higher", "lower", "band"; the members are not named ``lower`` (that would hide ``str.lower``)."""
+
+    up = "higher"
+    down = "lower"
     band = "band"
 
     @property

@@ -144,7 +144,7 @@ def check_goal(goal: Goal) -> Goal:
                                 f"tolerance ({w:g}).", field="critical")
         return Goal(direction, (lo + up) / 2, w, c, lo, up)
     t = _number(goal.target, "target", "The target")
-    if direction is Direction.higher:
+    if direction is Direction.up:
         if w > t:
             raise RuleViolation(f"Higher is better: the warning threshold ({w:g}) must be at or below the "
                                 f"target ({t:g}).", field="warning")
@@ -176,7 +176,7 @@ def status(goal: Goal, value: float | None) -> Status:
     if goal.direction is Direction.band:
         d = distance_outside(goal, value)
         return Status.off_track if d > c else Status.at_risk if d > w else Status.on_track
-    if goal.direction is Direction.higher:
+    if goal.direction is Direction.up:
         return Status.off_track if value < c else Status.at_risk if value < w else Status.on_track
     return Status.off_track if value > c else Status.at_risk if value > w else Status.on_track
 
@@ -190,7 +190,7 @@ def crossed(goal: Goal, state: Status) -> tuple[str, float]:
     assert number is not None
     if goal.direction is Direction.band:
         return f"{name} tolerance of {number:g} outside {goal.lower:g}–{goal.upper:g}", number
-    comparison = "below" if goal.direction is Direction.higher else "above"
+    comparison = "below" if goal.direction is Direction.up else "above"
     return f"{comparison} the {name} threshold of {number:g}", number
 
 
@@ -215,7 +215,7 @@ def trend(direction: Direction, values: Sequence[float], goal: Goal | None = Non
             return "flat"
         return "better" if closer else "worse"
     up = now > before
-    return "better" if up == (direction is Direction.higher) else "worse"
+    return "better" if up == (direction is Direction.up) else "worse"
 
 
 def arrow(direction: Direction, values: Sequence[float]) -> str:

@@ -7,7 +7,9 @@ which opens or closes the corrective action.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tandem.activity import service as activity
 from tandem.config import Settings
-from tandem.errors import RuleViolation
+from tandem.errors import DomainError, RuleViolation
 from tandem.questions import service as questions
 from tandem.scorecard import breaches, measures, rules
 from tandem.scorecard.models import Kpi, PeriodKind, SourceKind, Status, Value, ValueOrigin
@@ -86,6 +88,8 @@ def _reading(session: Session, settings: Settings, actor: Person, kpi: Kpi, peri
              today: dt.date) -> measures.Reading | None:
     if SourceKind(kpi.source) is SourceKind.builtin:
         return measures.get(kpi.measure).fn(session, settings, period, actor, today)
+    if kpi.answer_id is None:
+        raise RuleViolation(f"“{kpi.name}” reads an answer that no longer exists; choose another.", field="answer_id")
     params = {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
     number = questions.evaluate_number(session, settings, answer_id=kpi.answer_id, params=params)
     return None if number is None else measures.Reading(float(number), f"answer #{kpi.answer_id}")
@@ -126,8 +130,22 @@ def compute(session: Session, settings: Settings, actor: Person, *, kpi_id: int 
     else:
         kpis = list(session.scalars(sa.select(Kpi).where(~Kpi.is_archived, Kpi.source != SourceKind.manual)
                                     .order_by(Kpi.id)))
-    return [compute_one(session, settings, actor, kpi=k, period=_period(k, period, today), today=today)
-            for k in kpis]
+    if kpi_id is not None:  # one KPI: its problem is the answer
+        return [compute_one(session, settings, actor, kpi=kpis[0], period=_period(kpis[0], period, today),
+                            today=today)]
+    def one(k: Kpi) -> Outcome:
+        return compute_one(session, settings, actor, kpi=k, period=_period(k, period, today), today=today)
+
+    return [_isolated(session, k, current_period(k, today), functools.partial(one, k)) for k in kpis]
+
+
+def _isolated(session: Session, kpi: Kpi, period: Period, work: Callable[[], Outcome]) -> Outcome:
+    """One KPI of many: its failure (a broken answer, a period of the wrong kind) is reported, not fatal."""
+    try:
+        with session.begin_nested():
+            return work()
+    except DomainError as exc:
+        return Outcome(kpi, period, None, f"not computed: {exc.message}")
 
 
 def run_due(session: Session, settings: Settings, actor: Person, *, today: dt.date | None = None) -> list[Outcome]:
@@ -140,9 +158,9 @@ def run_due(session: Session, settings: Settings, actor: Person, *, today: dt.da
                                .order_by(Kpi.id)):
         now = current_period(kpi, today)
         last = now.shift(-1)
-        if current_value(session, kpi.id, last.key) is None:
-            out.append(compute_one(session, settings, actor, kpi=kpi, period=last, today=today))
-        out.append(compute_one(session, settings, actor, kpi=kpi, period=now, today=today))
+        for period in ([last] if current_value(session, kpi.id, last.key) is None else []) + [now]:
+            out.append(_isolated(session, kpi, period, functools.partial(
+                compute_one, session, settings, actor, kpi=kpi, period=period, today=today)))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,7 +28,7 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _board(session: SessionDep, group: str) -> dict[str, object]:
+def _board(session: SessionDep, group: str) -> dict[str, Any]:
     rows = service.scorecard(session)
     group = group if group in ("dimension", "side") else "dimension"
     return {"rows": rows, "fmt": rules.format_value, "groups": service.grouped(rows, group), "group": group,
