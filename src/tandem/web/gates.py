@@ -27,13 +27,22 @@ IN_FLIGHT = 30  # below the 40 connections (and 40 threads) a server process has
 class Gates:
     def __init__(self, app: ASGIApp, *, in_flight: int = IN_FLIGHT, one_writer: bool = False) -> None:
         self.app = app
-        self.slots = asyncio.Semaphore(in_flight)
-        self.writer = asyncio.Semaphore(1) if one_writer else None
+        self.in_flight, self.one_writer = in_flight, one_writer
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def _bind(self) -> None:
+        """Semaphores for the running event loop (one per server process; tests may run several in turn)."""
+        loop = asyncio.get_running_loop()
+        if loop is not self.loop:
+            self.loop = loop
+            self.slots = asyncio.Semaphore(self.in_flight)
+            self.writer = asyncio.Semaphore(1) if self.one_writer else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or b"text/event-stream" in dict(scope["headers"]).get(b"accept", b""):
             await self.app(scope, receive, send)
             return
+        self._bind()
         if self.writer is not None and scope["method"] not in SAFE_METHODS:
             async with self.writer, self.slots:
                 await self.app(scope, receive, send)
