@@ -109,12 +109,22 @@ def _answer_run(session, sign_in, api, settings, tmp_path):  # type: ignore[no-u
     return sign_in(asker), f"/questions/runs/{run.id}/download.csv"
 
 
+def _scorecard(session, sign_in, api, settings, tmp_path):  # type: ignore[no-untyped-def]
+    from factories.scorecard import kpi
+
+    owner = person(session, side=Side.marketing, role=Role.lead, name=PAYLOADS[3])
+    for n, text in enumerate(PAYLOADS):
+        kpi(session, owner, name=f"{text[:70]} #{n}", unit=PAYLOADS[1][:10])
+    return sign_in(owner), "/scorecard/export.csv"
+
+
 _seq = itertools.count(1)
 CSV_CASES: dict[str, Callable[..., tuple[object, str]]] = {
     "pulse.export": _pulse_page,
     "api.pulse.export": _pulse_api,
     "customer.quarantine_csv": _quarantine,
     "questions.download": _answer_run,
+    "scorecard.csv": _scorecard,
 }
 
 
