@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,11 @@ from tandem.workspace.models import Person
 # Real argon2, at its cheapest cost: the suite creates hundreds of people and production cost
 # parameters would spend minutes hashing. Production keeps argon2-cffi's defaults.
 auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+# Property tests judge behaviour, never speed: no per-example deadline (a loaded CI machine would
+# otherwise fail a correct example for being slow), and no example database carried between runs.
+hypothesis_settings.register_profile("tandem", deadline=None, database=None)
+hypothesis_settings.load_profile("tandem")
 
 PG_ADMIN_URL = os.environ.get("TANDEM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -10,17 +9,20 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tandem.exports import SafeWriter
 from tandem.questions.models import AnswerRun
-from tandem.questions.rules import safe_cell
 
 
 def to_csv(run: AnswerRun) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(c["name"]) for c in run.columns])
-    for row in run.rows:
-        writer.writerow([safe_cell(v) for v in row])
+    writer = SafeWriter(out)
+    writer.writerow(c["name"] for c in run.columns)
+    writer.writerows([_cell(v) for v in row] for row in run.rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes spreadsheets read UTF-8
+
+
+def _cell(value: Any) -> Any:
+    return str(value) if isinstance(value, list | dict) else value
 
 
 def to_parquet(run: AnswerRun) -> bytes:

@@ -226,14 +226,3 @@ STEP = {Schedule.hourly: dt.timedelta(hours=1), Schedule.daily: dt.timedelta(day
 def next_run(schedule: Schedule, after: dt.datetime) -> dt.datetime | None:
     step = STEP.get(Schedule(schedule))
     return after + step if step else None
-
-
-def safe_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP's CSV-injection advice)."""
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        value = str(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
