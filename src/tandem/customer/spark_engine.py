@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Mapping
@@ -68,6 +69,8 @@ def session(master: str = "local[*]", conf: Mapping[str, str] | None = None) -> 
         from pyspark.sql import SparkSession
 
         settings = {**DEFAULT_CONF, **(conf or {})}
+        # Tandem keeps no Spark-managed tables; without this Spark makes ./spark-warehouse wherever it runs.
+        settings.setdefault("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "tandem-spark-sql"))
         builder = SparkSession.builder
         if master.startswith("sc://"):
             builder = builder.remote(master)
