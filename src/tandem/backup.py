@@ -238,11 +238,8 @@ def backup(engine: Engine, home: Path, path: Path, *, progress: Progress = _quie
 
 # restore -------------------------------------------------------------------------------------------
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def read_backup(folder: Path, progress: Progress = _quiet) -> dict[str, Any]:

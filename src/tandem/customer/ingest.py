@@ -43,11 +43,8 @@ Progress = Callable[[int, int, int], None]  # (bytes read, bytes in the file, ro
 
 
 def content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def ingest(

@@ -7,12 +7,11 @@ from typing import Literal
 from fastapi import APIRouter, Query
 
 from tandem.agenda.api import ref
+from tandem.agenda.schemas import CommentCreate, CommentRead  # one comment shape across modules
 from tandem.questions import service
 from tandem.questions.models import QuestionState
 from tandem.questions.schemas import (
     AcceptIn,
-    CommentCreate,
-    CommentRead,
     DeclineIn,
     MergeIn,
     QuestionCreate,

@@ -66,17 +66,6 @@ class VoteIn(Strict):
     up: bool = True
 
 
-class CommentCreate(Strict):
-    body: str = Field(max_length=10_000)
-
-
-class CommentRead(BaseModel):
-    id: int
-    body: str
-    author: PersonRef
-    created_at: dt.datetime
-
-
 class AcceptIn(Strict):
     owner_id: int | None = None
 
