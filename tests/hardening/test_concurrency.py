@@ -57,7 +57,10 @@ def test_many_concurrent_changes_and_reads_through_a_real_server_all_succeed(liv
             jobs += [client.get("/api/v1/agenda/tasks") for _ in range(60)]
             return [r.status_code for r in await asyncio.gather(*jobs)]
 
-    codes = asyncio.run(run())
+    # In a thread of its own: Playwright's sync API (browser tests in the same run) keeps an event
+    # loop running on the main thread, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(1) as pool:
+        codes = pool.submit(lambda: asyncio.run(run())).result()
     assert codes.count(201) == 60 and codes.count(200) == 60
 
 
