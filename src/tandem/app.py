@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.templates = build_templates(NAV)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
-    app.add_middleware(Gates, one_writer=settings.is_sqlite)
+    app.add_middleware(Gates, in_flight=settings.requests_in_flight, one_writer=settings.is_sqlite)
     app.mount("/static", StaticFiles(directory=str(files("tandem.web") / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     login_lockout_minutes: float = Field(
         default=15.0, gt=0, description="How long a locked email or address is refused, in minutes."
     )
+    requests_in_flight: int = Field(
+        default=4, ge=1, le=30, description="Requests a server process works on at once; the rest wait in its "
+        "event loop, holding no thread or connection. Requests are mostly CPU in Python, so a few at a time keep a "
+        "core busy without the threads fighting over the interpreter lock; raise it for a slow, remote database.",
+    )
     feed_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often an open live feed checks for new activity."
     )

@@ -108,6 +108,12 @@ def list_feed(
     return list(session.scalars(query))
 
 
+def events_after(session: Session, after_id: int, *, limit: int = 500) -> list[Event]:
+    """The feed's events after ``after_id``, oldest first (the live feed's poll; no filter)."""
+    return list(session.scalars(sa.select(Event).where(Event.module != SECURITY, Event.id > after_id)
+                                .order_by(Event.id).limit(limit)))
+
+
 def record_security(session: Session, *, verb: str, source: str, key: int, summary: str,
                     changes: Mapping[str, Any]) -> Event:
     """An audit event with no signed-in actor: ``source`` is the client address it came from and ``key``
@@ -136,6 +142,16 @@ def unread_count(session: Session, person: Person) -> int:
         .select_from(Notification)
         .where(Notification.person_id == person.id, Notification.read_at.is_(None))
     ) or 0
+
+
+def unread_counts(session: Session, person_ids: Iterable[int]) -> dict[int, int]:
+    """Unread notifications of several people in one query (those with none are absent)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(Notification.person_id, sa.func.count()).where(
+        Notification.person_id.in_(ids), Notification.read_at.is_(None)).group_by(Notification.person_id))
+    return {person_id: count for person_id, count in rows}
 
 
 def list_notifications(

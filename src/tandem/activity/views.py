@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 from sse_starlette.sse import EventSourceResponse
-from starlette.concurrency import run_in_threadpool
 
 from tandem.activity import service
-from tandem.activity.models import Event
+from tandem.activity.hub import hub_for
 from tandem.web.deps import CurrentPerson, SessionDep
 from tandem.web.templating import redirect, render
 from tandem.workspace import service as workspace
@@ -43,32 +38,11 @@ def feed(request: Request, session: SessionDep, me: CurrentPerson, side: str | N
 async def stream(request: Request, me: CurrentPerson, after: int = 0, side: str | None = None,
                  module: str | None = None, person: int | None = None) -> EventSourceResponse:
     """Server-sent events: each new activity (as a rendered row) and the unread count."""
-    engine = request.app.state.engine
-    poll = request.app.state.settings.feed_poll_seconds
     row = request.app.state.templates.get_template("activity/_event.html")
-    filters = _filters(side, module, person)
-    person_id = me.id
-
-    def fetch(last: int) -> tuple[list[Event], int]:
-        with Session(engine) as session:
-            events = service.list_feed(session, after_id=last, limit=100, **filters)
-            who = workspace.get_person(session, person_id)
-            return events, service.unread_count(session, who)
-
-    async def events() -> AsyncIterator[dict[str, str]]:
-        last, unread = after, -1
-        while not await request.is_disconnected():
-            new, count = await run_in_threadpool(fetch, last)
-            for event in reversed(new):
-                last = max(last, event.id)
-                yield {"event": "activity", "id": str(event.id),
-                       "data": json.dumps({"id": event.id, "html": row.render(event=event)})}
-            if count != unread:
-                unread = count
-                yield {"event": "unread", "data": str(count)}
-            await asyncio.sleep(poll)
-
-    return EventSourceResponse(events(), ping=15)
+    live = hub_for(request.app.state, request.app.state.engine, poll=request.app.state.settings.feed_poll_seconds,
+                   render=lambda event: row.render(event=event))
+    return EventSourceResponse(live.watch(person_id=me.id, filters=_filters(side, module, person), after=after),
+                               ping=15)
 
 
 @router.get("/notifications", name="activity.notifications")

@@ -253,6 +253,7 @@ def list_tasks(
     tag: str | None = None,
     cycle_id: int | None = None,
     person_id: int | None = None,
+    open_only: bool = False,
     limit: int = 500,
 ) -> list[TaskCard]:
     """Tasks for one of the agenda's views, in the order that view promises.
@@ -275,6 +276,8 @@ def list_tasks(
         query = query.where(Task.status == Status(status))
     if cycle_id:
         query = query.where(Task.cycle_id == cycle_id)
+    if open_only:
+        query = query.where(Task.status != Status.done)
     query = query.order_by(Task.due_on.is_(None), Task.due_on, Task.id)
     # Tags are a JSON list; filtering them in Python keeps one query for SQLite and PostgreSQL.
     tasks = list(session.scalars(query if tag else query.limit(limit)))
@@ -316,11 +319,9 @@ def cards(session: Session, tasks: Sequence[Task], *, today: dt.date) -> list[Ta
 
 
 def counts(session: Session, actor: Person, *, today: dt.date) -> dict[str, int]:
-    open_tasks = sa.select(sa.func.count()).select_from(Task).where(Task.status != Status.done)
-    mine = open_tasks.where(Task.id.in_(sa.select(Assignment.task_id).where(Assignment.person_id == actor.id)))
-    return {
-        "open": session.scalar(open_tasks) or 0,
-        "mine": session.scalar(mine) or 0,
-        "overdue": session.scalar(open_tasks.where(Task.due_on < today)) or 0,
-        "blocked": session.scalar(open_tasks.where(Task.status == Status.blocked)) or 0,
-    }
+    """Open, mine, overdue and blocked tasks in one pass over the open tasks."""
+    mine = Task.id.in_(sa.select(Assignment.task_id).where(Assignment.person_id == actor.id))
+    row = session.execute(sa.select(
+        sa.func.count(), sa.func.count().filter(mine), sa.func.count().filter(Task.due_on < today),
+        sa.func.count().filter(Task.status == Status.blocked)).where(Task.status != Status.done)).one()
+    return dict(zip(("open", "mine", "overdue", "blocked"), (n or 0 for n in row), strict=True))

@@ -21,7 +21,7 @@ import asyncio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-IN_FLIGHT = 30  # below the 40 connections (and 40 threads) a server process has, leaving room for live feeds
+IN_FLIGHT = 30  # the most: below the 40 connections (and 40 threads) a server process has, leaving room for live feeds
 
 
 class Gates:
