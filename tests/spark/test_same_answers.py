@@ -1,6 +1,6 @@
 """The Spark engine against DuckDB on the same synthetic records: same profiles, same identifier links,
-pairwise F1 of the links ≥ 0.995; the warehouse a Spark run writes is served by the DuckDB pages; a
-failed Spark run leaves the previous version serving."""
+the same single-view report figures, pairwise F1 of the links ≥ 0.995; the warehouse a Spark run writes
+is served by the DuckDB pages; a failed Spark run leaves the previous version serving."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from factories.workspace import person
-from tandem.customer import profiles, quality, resolution
+from tandem.customer import profiles, quality, report, resolution
 from tandem.customer.engine import DuckEngine, make_engine
 from tandem.customer.spark_engine import SparkEngine
 from tandem.customer.warehouse import table_files, table_sql
@@ -41,12 +41,20 @@ def test_spark_continues_a_duckdb_warehouse_with_the_same_answers(spark_session,
                                                                    engineer):
     """DuckDB writes version 1; Spark (TANDEM_ENGINE=spark) resolves the same records into version 2,
     keeping every customer id, and the DuckDB pages serve what Spark wrote."""
-    duck_run(session, engineer, settings)
+    duck = duck_run(session, engineer, settings)
     d = staged.current_dir()
+    duck_view = report.single_view(session, staged)
     on_spark = settings.model_copy(update={"engine": "spark", "spark_master": "local[2]"})
     run = resolution.resolve(session, engineer, on_spark, mode="full")
     s = staged.current_dir()
     assert s != d and run.stats["records"] > 1000 and run.stats["events"] > 0
+    # The single-view report: its figures are computed by the engine that resolved, and agree.
+    spark_view = report.single_view(session, staged)
+    same = ("records", "profiles", "records_per_profile", "merge_rate", "junk_values", "coverage", "events")
+    assert {k: spark_view.stats[k] for k in same} == {k: duck_view.stats[k] for k in same} == \
+        {k: duck.stats[k] for k in same}
+    assert spark_view.coverage == duck_view.coverage and spark_view.coverage
+    assert spark_view.stats["links"]["identifier"] == duck_view.stats["links"]["identifier"]
     # Deterministic stage: the same identifier links and the same golden records, field by field.
     ident = "left_source, left_key, right_source, right_key, detail"
     assert rows(d, "edges", ident, "kind = 'identifier'") == rows(s, "edges", ident, "kind = 'identifier'")

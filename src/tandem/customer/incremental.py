@@ -245,7 +245,7 @@ def _stats(engine: Engine, cfg: MatchConfig, out: Path, k: int, manifest: dict[s
         profiles_sql = f"(SELECT records, source_count, sources FROM {table_sql(out, 'profiles')} p)"
         row = engine.fetch(f"SELECT sum(records) AS records, count(*) AS profiles FROM {profiles_sql}").to_pylist()[0]
         coverage = engine.fetch(f"""SELECT source, count(*) AS records,
-            avg(CASE WHEN source_count > 1 THEN 1.0 ELSE 0.0 END) AS joined
+            CAST(sum(CASE WHEN source_count > 1 THEN 1 ELSE 0 END) AS DOUBLE) / count(*) AS joined
             FROM (SELECT unnest(sources) AS source, source_count FROM {profiles_sql}) GROUP BY source
             ORDER BY source""").to_pylist()
     else:
@@ -254,7 +254,8 @@ def _stats(engine: Engine, cfg: MatchConfig, out: Path, k: int, manifest: dict[s
         row = row.to_pylist()[0]
         coverage = engine.fetch(f"""WITH l AS (SELECT source, customer_id FROM {links}),
             p AS (SELECT customer_id, count(DISTINCT source) AS n FROM l GROUP BY 1)
-            SELECT r.source, count(*) AS records, avg(CASE WHEN p.n > 1 THEN 1.0 ELSE 0.0 END) AS joined
+            SELECT r.source, count(*) AS records,
+                CAST(sum(CASE WHEN p.n > 1 THEN 1 ELSE 0 END) AS DOUBLE) / count(*) AS joined
             FROM l r JOIN p USING (customer_id) GROUP BY r.source ORDER BY r.source""").to_pylist()
     records, profiles = int(row["records"]), int(row["profiles"])
     old = manifest["stats"]

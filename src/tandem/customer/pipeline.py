@@ -318,8 +318,11 @@ def _stats(
     row = engine.fetch(
         """SELECT count(*) AS records, count(DISTINCT customer_id) AS profiles FROM rec_c"""
     ).to_pylist()[0]
+    # The share as one exact division: Spark averages 1.0/0.0 literals as decimals rounded to five
+    # places, and the rounding to four could then differ from DuckDB's.
     coverage = engine.fetch("""WITH p AS (SELECT customer_id, count(DISTINCT source) AS n FROM rec_c GROUP BY 1)
-        SELECT r.source, count(*) AS records, avg(CASE WHEN p.n > 1 THEN 1.0 ELSE 0.0 END) AS joined
+        SELECT r.source, count(*) AS records,
+            CAST(sum(CASE WHEN p.n > 1 THEN 1 ELSE 0 END) AS DOUBLE) / count(*) AS joined
         FROM rec_c r JOIN p USING (customer_id) GROUP BY r.source ORDER BY r.source""").to_pylist()
     changes = {
         r["change"]: r["n"]
