@@ -33,6 +33,16 @@ def spark_session() -> Iterator[Any]:
     yield spark_engine.session("local[2]", SPARK_TEST_CONF)
 
 
+@pytest.fixture(scope="module")
+def spark_engine(spark_session: Any) -> Iterator[Any]:
+    """A Spark engine of the shared session, for use cases that take one (ingestion, export)."""
+    from tandem.customer.spark_engine import SparkEngine
+
+    engine = SparkEngine(spark=spark_session)
+    yield engine
+    engine.close()
+
+
 @pytest.fixture(scope="session")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace whose warehouse holds the ingested synthetic sources; returns its folder."""

@@ -13,6 +13,7 @@ from tandem.cli_support import as_operator, console, die, friendly, settings
 from tandem.customer import ingest as ingestion
 from tandem.customer import mapping as mapping_rules
 from tandem.customer import readers, sources
+from tandem.customer.engine import spark_if_chosen
 from tandem.customer.models import Content, RunStatus, SourceKind
 from tandem.customer.warehouse import Warehouse
 from tandem.errors import NotFound
@@ -157,14 +158,14 @@ def ingest(
         source_id = found.id
     if workers <= 0:
         workers = min(os.cpu_count() or 1, 4) if file.stat().st_size >= PARALLEL_FROM_BYTES else 1
-    with as_operator() as (session, operator), Progress(
+    with spark_if_chosen(settings()) as engine, as_operator() as (session, operator), Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rows]} rows"),
         TimeElapsedColumn(), console=console, transient=True,
     ) as bar:
         task = bar.add_task(file.name, total=file.stat().st_size, rows="0")
         run = ingestion.ingest(
             session, operator, warehouse=_warehouse(), source_id=source_id, path=file, workers=workers,
-            encoding=encoding, delimiter=delimiter, force=force,
+            encoding=encoding, delimiter=delimiter, force=force, engine=engine,
             progress=lambda done, total, rows: bar.update(task, completed=done, total=total, rows=f"{rows:,}"))
         run_id, status, error = run.id, run.status, run.error
         summary = (f"Run #{run.id}: {run.rows_in:,} rows in = {run.loaded:,} loaded + {run.quarantined:,} quarantined"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,6 +101,20 @@ def make_engine(settings: Settings, *, temp_dir: Path | None = None) -> Engine:
 
         return SparkEngine(master=settings.spark_master, conf=parse_conf(settings.spark_conf), temp_dir=temp_dir)
     return DuckEngine(memory_limit=settings.warehouse_memory or None, temp_dir=temp_dir)
+
+
+@contextmanager
+def spark_if_chosen(settings: Settings) -> Iterator[Engine | None]:
+    """The Spark engine when TANDEM_ENGINE=spark (closed afterwards), else None: ingestion and export
+    then run in this process as they always have (Arrow and DuckDB need no engine object)."""
+    if settings.engine != "spark":
+        yield None
+        return
+    engine = make_engine(settings)
+    try:
+        yield engine
+    finally:
+        engine.close()
 
 
 def _quoted(path: Path) -> str:

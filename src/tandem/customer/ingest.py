@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections import Counter, deque
+import shutil
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +30,7 @@ from tandem.activity import service as activity
 from tandem.customer import mapping as mapping_rules
 from tandem.customer import normalize as n
 from tandem.customer import readers, records, sources
+from tandem.customer.engine import Engine
 from tandem.customer.fields import QUARANTINE_SCHEMA
 from tandem.customer.models import Content, IngestRun, RunStatus, Source
 from tandem.customer.normalize_fast import Cache
@@ -50,10 +52,11 @@ def content_hash(path: Path) -> str:
 def ingest(
     session: Session, actor: Person, *, warehouse: Warehouse, source_id: int, path: Path,
     file_name: str | None = None, progress: Progress | None = None, workers: int = 1,
-    encoding: str | None = None, delimiter: str | None = None, force: bool = False,
+    encoding: str | None = None, delimiter: str | None = None, force: bool = False, engine: Engine | None = None,
 ) -> IngestRun:
     """Load ``path`` into ``source``. Returns the run: loaded, duplicate (same content as an earlier
-    loaded run of the source; nothing loaded again unless ``force``) or failed (with the reason)."""
+    loaded run of the source; nothing loaded again unless ``force``) or failed (with the reason).
+    With a Spark ``engine`` (``engine.spark_if_chosen``) Spark normalises and writes; else this process."""
     source = sources.get_source(session, source_id)
     authorize(actor, "source.ingest", steward_id=source.steward_id)
     file_name = (file_name or path.name)[:200]
@@ -73,7 +76,7 @@ def ingest(
         return run
     try:
         with session.begin_nested():
-            _load(session, warehouse, source, run, path, file_name, progress, workers, encoding, delimiter)
+            _load(session, warehouse, source, run, path, file_name, progress, workers, encoding, delimiter, engine)
     except DomainError as exc:  # the savepoint undid the load; keep the run, and why it failed
         run.status, run.error, run.finished_at = RunStatus.failed, exc.message, utcnow()
         run.rows_in = run.loaded = run.quarantined = 0
@@ -92,7 +95,8 @@ def _audit(session: Session, actor: Person, source: Source, run: IngestRun, verb
 
 
 def _load(session: Session, warehouse: Warehouse, source: Source, run: IngestRun, path: Path, file_name: str,
-          progress: Progress | None, workers: int, encoding: str | None, delimiter: str | None) -> None:
+          progress: Progress | None, workers: int, encoding: str | None, delimiter: str | None,
+          engine: Engine | None) -> None:
     reader = readers.open_reader(path, name=file_name, encoding=encoding, delimiter=delimiter)
     _, sample = readers.sample(path, name=file_name, encoding=reader.encoding, delimiter=reader.delimiter)
     if not source.mapping:  # first file of a new source: start from the proposal, the steward edits later
@@ -107,64 +111,73 @@ def _load(session: Session, warehouse: Warehouse, source: Source, run: IngestRun
     quarantine = warehouse.quarantine_file(run.id)
     tmp, qtmp = atomic_target(target), atomic_target(quarantine)
     _sweep(target.parent, quarantine.parent)
-    schema = records.EVENT_SCHEMA if source.content is Content.events else records.RECORD_SCHEMA
-    writer = pq.ParquetWriter(tmp, schema)
+    try:
+        if engine is not None and engine.name == "spark":  # same rules, executed by Spark (docs/scaling.md)
+            from tandem.customer import spark_ingest
+
+            tally = spark_ingest.load(engine, reader, plan, staging=tmp, quarantine=qtmp, progress=progress)
+        else:
+            tally = _stream(reader, plan, tmp, qtmp, progress, workers)
+        _check_outcome(file_name, reader, tally)
+        os.replace(tmp, target)
+        if qtmp.exists():
+            os.replace(qtmp, quarantine)
+        elif quarantine.exists():  # left by a run that was rolled back after renaming (its id is reused)
+            quarantine.unlink()
+    except BaseException:
+        for leftover in (tmp, qtmp):
+            leftover.unlink(missing_ok=True)
+        raise
+    run.rows_in, run.loaded, run.quarantined = tally.rows_in, tally.loaded, tally.refused
+    run.dropped_fields = dict(tally.dropped)
+    run.status, run.finished_at = RunStatus.loaded, utcnow()
+    session.flush()
+
+
+def _stream(reader: readers.Reader, plan: records.Plan, tmp: Path, qtmp: Path, progress: Progress | None,
+            workers: int) -> records.Tally:
+    """Normalise the file batch by batch in this process (and its worker processes)."""
+    people = plan.content == str(Content.people)
+    writer = pq.ParquetWriter(tmp, records.RECORD_SCHEMA if people else records.EVENT_SCHEMA)
     qwriter: pq.ParquetWriter | None = None
-    counts = {"in": 0, "loaded": 0, "refused": 0, "undecodable": 0}
-    dropped: Counter[str] = Counter()
-    first_refusal: tuple[int | None, str] | None = None
+    tally = records.Tally()
     seen: dict[str, int] = {}
     try:
         for bad, result in _results(reader, plan, workers):
-            table = _dedupe(result, seen) if source.content is Content.people else result.table
+            table = _dedupe(result, seen) if people else result.table
             refused = [(b.line, b.reason, b.raw) for b in bad] + result.refused
             if table.num_rows:
                 writer.write_table(table)
             if refused:
                 if qwriter is None:
                     qwriter = pq.ParquetWriter(qtmp, QUARANTINE_SCHEMA)
-                qwriter.write_table(_quarantine_table(source.name, run.id, refused))
-                first_refusal = first_refusal or refused[0][:2]
-                counts["undecodable"] += sum(1 for r in refused if r[1].startswith("not valid"))
-            counts["loaded"] += table.num_rows
-            counts["refused"] += len(refused)
-            counts["in"] += table.num_rows + len(refused)
-            dropped.update(result.dropped)
+                qwriter.write_table(_quarantine_table(plan.source, plan.run_id, refused))
+                tally.first_refusal = tally.first_refusal or refused[0][:2]
+                tally.undecodable += sum(1 for r in refused if r[1].startswith("not valid"))
+            tally.loaded += table.num_rows
+            tally.refused += len(refused)
+            tally.rows_in += table.num_rows + len(refused)
+            tally.dropped.update(result.dropped)
             if progress:
-                progress(reader.position, reader.size, counts["in"])
+                progress(reader.position, reader.size, tally.rows_in)
+    finally:
         writer.close()
         if qwriter:
             qwriter.close()
-        _check_outcome(file_name, reader, counts, first_refusal)
-        os.replace(tmp, target)
-        if qwriter:
-            os.replace(qtmp, quarantine)
-        elif quarantine.exists():  # left by a run that was rolled back after renaming (its id is reused)
-            quarantine.unlink()
-    except BaseException:
-        writer.close()
-        if qwriter:
-            qwriter.close()
-        for leftover in (tmp, qtmp):
-            leftover.unlink(missing_ok=True)
-        raise
-    run.rows_in, run.loaded, run.quarantined = counts["in"], counts["loaded"], counts["refused"]
-    run.dropped_fields = dict(dropped)
-    run.status, run.finished_at = RunStatus.loaded, utcnow()
-    session.flush()
+    return tally
 
 
-def _check_outcome(file_name: str, reader: readers.Reader, counts: dict[str, int],
-                   first: tuple[int | None, str] | None) -> None:
-    if counts["in"] == 0:
+def _check_outcome(file_name: str, reader: readers.Reader, tally: records.Tally) -> None:
+    if tally.rows_in == 0:
         raise readers.FileProblem(f"{file_name} has a header but no rows: there is nothing to load.", field="file")
-    if counts["undecodable"] * 2 > counts["in"]:
+    if tally.undecodable * 2 > tally.rows_in:
         raise readers.FileProblem(
-            f"{file_name} does not look like {reader.encoding} text: {counts['undecodable']:,} of {counts['in']:,} "
+            f"{file_name} does not look like {reader.encoding} text: {tally.undecodable:,} of {tally.rows_in:,} "
             "rows could not be decoded. Pass the file's encoding (for example --encoding latin-1).", field="encoding")
-    if counts["loaded"] == 0 and first:
+    if tally.loaded == 0 and tally.first_refusal:
+        first = tally.first_refusal
         where = f"line {first[0]}" if first[0] else "a row"
-        raise readers.FileProblem(f"No row of {file_name} could be loaded: all {counts['in']:,} were refused "
+        raise readers.FileProblem(f"No row of {file_name} could be loaded: all {tally.rows_in:,} were refused "
                                   f"({where}: {first[1]}). Check the column mapping.", field="mapping")
 
 
@@ -172,17 +185,11 @@ def _dedupe(result: records.Result, seen: dict[str, int]) -> pa.Table:
     """Refuse a record key already loaded from an earlier line of the same file (the first one stays)."""
     table = result.table
     keys, lines = table.column("record_key").to_pylist(), table.column("line").to_pylist()
-    keep = []
-    for key, line in zip(keys, lines, strict=True):
-        first = seen.setdefault(key, line)
-        keep.append(first == line)
+    keep = [seen.setdefault(key, line) == line for key, line in zip(keys, lines, strict=True)]
     if all(keep):
         return table
-    rows = [i for i, k in enumerate(keep) if not k]
-    for i, row in zip(rows, table.take(pa.array(rows)).to_pylist(), strict=True):
-        raw = {k: str(v) for k, v in row.items() if v is not None and k not in ("source", "run_id", "line")}
-        result.refused.append((lines[i], f"duplicate record key “{keys[i]}” (first on line {seen[keys[i]]})",
-                               str(raw)))
+    dupes = table.filter(pa.array([not k for k in keep]))
+    result.refused.extend(records.duplicates(dupes, [seen[k] for k in dupes.column("record_key").to_pylist()]))
     return table.filter(pa.array(keep))
 
 
@@ -231,14 +238,17 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _sweep(*folders: Path) -> None:
-    """Remove temporary files of runs whose process is gone (killed mid-write)."""
+    """Remove temporary files (and Spark's chunk folders) of runs whose process is gone (killed mid-write)."""
     for folder in folders:
         if not folder.exists():
             continue
-        for leftover in folder.glob(".*.tmp-*"):
+        for leftover in [*folder.glob(".*.tmp-*"), *folder.glob(".spark-*")]:
             pid = leftover.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not _alive(int(pid)):
-                leftover.unlink(missing_ok=True)
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from tandem.customer import ingest, progress, sources
+from tandem.customer.engine import spark_if_chosen
 from tandem.customer.models import IngestRun
 from tandem.customer.schemas import MappingIn, RunRead, SourceCreate, SourceRead, SourceUpdate
 from tandem.customer.warehouse import Warehouse
@@ -93,9 +94,12 @@ async def ingest_file(
         def report(done: int, total: int, rows: int) -> None:
             progress.update(progress_token, stage="loading", done=done, total=total, rows=rows)
 
-        run = await run_in_threadpool(lambda: ingest.ingest(
-            session, person, warehouse=warehouse, source_id=source_id, path=Path(out.name), file_name=file_name,
-            force=force, progress=report))
+        def load() -> IngestRun:
+            with spark_if_chosen(settings) as engine:
+                return ingest.ingest(session, person, warehouse=warehouse, source_id=source_id, path=Path(out.name),
+                                     file_name=file_name, force=force, progress=report, engine=engine)
+
+        run = await run_in_threadpool(load)
     return run_read(run)
 
 

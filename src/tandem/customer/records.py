@@ -239,9 +239,34 @@ def normalise(table: pa.Table, lines: pa.Array, plan: Plan, cache_: fast.Cache) 
 
 
 @cache
-def _worker_cache() -> fast.Cache:
-    return fast.Cache()  # one per worker process, kept across the batches it is sent
+def _worker_cache(day_first: bool | None, region: str) -> fast.Cache:
+    # One per worker process and per setting a cached normaliser reads (a birth date's day-first
+    # reading, the default phone region): a worker outlives the run, and the next file may differ.
+    return fast.Cache()
 
 
 def normalise_in_worker(table: pa.Table, lines: pa.Array, plan: Plan) -> Result:
-    return normalise(table, lines, plan, _worker_cache())
+    return normalise(table, lines, plan, _worker_cache(plan.day_first, plan.default_region))
+
+
+def duplicates(table: pa.Table, firsts: list[int]) -> list[tuple[int | None, str, str]]:
+    """Refusals of normalised rows whose record key was loaded first on an earlier line (``firsts``,
+    per row): the first one stays, every later one goes to quarantine with both lines."""
+    out: list[tuple[int | None, str, str]] = []
+    for row, first in zip(table.to_pylist(), firsts, strict=True):
+        raw = {k: str(v) for k, v in row.items() if v is not None and k not in ("source", "run_id", "line")}
+        out.append((row["line"], f"duplicate record key “{row['record_key']}” (first on line {first})", str(raw)))
+    return out
+
+
+@dataclass
+class Tally:
+    """What a whole file came to: rows in, loaded, refused (and how many as undecodable text), the
+    fields dropped from matching, the first refusal (for the message when nothing loads)."""
+
+    rows_in: int = 0
+    loaded: int = 0
+    refused: int = 0
+    undecodable: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    first_refusal: tuple[int | None, str] | None = None

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from tandem.customer import ingest, mapping, progress, sources, uploads
+from tandem.customer.engine import spark_if_chosen
 from tandem.customer.models import Content, SourceKind
 from tandem.customer.schemas import SourceForm
 from tandem.customer.warehouse import Warehouse
@@ -144,10 +145,11 @@ def ingest_upload(session: SessionDep, me: CurrentPerson, settings: SettingsDep,
     def report(done: int, total: int, rows: int) -> None:
         progress.update(progress_token, stage="loading", done=done, total=total, rows=rows)
 
-    with uploads.saved(file.file, warehouse.root / "uploads", file.filename) as path:
+    with uploads.saved(file.file, warehouse.root / "uploads", file.filename) as path, \
+            spark_if_chosen(settings) as engine:
         progress.update(progress_token, stage="loading", done=0, total=path.stat().st_size, rows=0)
         run = ingest.ingest(session, me, warehouse=warehouse, source_id=source_id, path=path,
-                            file_name=file.filename, progress=report)
+                            file_name=file.filename, progress=report, engine=engine)
     progress.update(progress_token, stage=str(run.status), run_id=run.id)
     return redirect(f"/customers/ingest-runs/{run.id}", flash=_outcome(run))
 
