@@ -15,6 +15,7 @@ from rich.table import Table
 from tandem.cli_support import as_operator, console, friendly, settings
 from tandem.customer import erasure, profiles, report, resolution
 from tandem.customer import synth as synth_data
+from tandem.customer.engine import spark_if_chosen
 from tandem.customer.warehouse import Warehouse
 
 
@@ -77,7 +78,8 @@ def profile(query: str = typer.Argument(..., help="Email, phone, name or custome
 def export_links(path: Path = typer.Argument(..., help="Target file: .parquet or .csv.")) -> None:
     """Write source, record_key, customer_id for every loaded record."""
     version = Warehouse(settings().warehouse_path).current_dir()
-    n = profiles.export_links(version, path)
+    with spark_if_chosen(settings()) as engine:
+        n = profiles.export_links(version, path, engine=engine)
     console.print(f"Wrote {n:,} links to {path}.")
 
 
@@ -92,7 +94,8 @@ def forget(identifier: str = typer.Argument(..., help="Email, phone, customer id
 def export_profiles(path: Path = typer.Argument(..., help="Target file: .parquet or .csv.")) -> None:
     """Write every golden record (one row per customer) with its traits."""
     version = Warehouse(settings().warehouse_path).current_dir()
-    n = profiles.export_profiles(version, path)
+    with spark_if_chosen(settings()) as engine:
+        n = profiles.export_profiles(version, path, engine=engine)
     console.print(f"Wrote {n:,} profiles to {path}.")
 
 

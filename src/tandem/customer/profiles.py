@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tandem.analytics import duck
 from tandem.customer import normalize as norm
 from tandem.customer.warehouse import table_files, table_sql
 from tandem.errors import NotFound, RuleViolation
 from tandem.exports import safe_sql
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from tandem.customer.engine import Engine
 
 SEARCH_LIMIT = 50
 
@@ -114,30 +119,42 @@ def _rows(
     return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
-def export_links(version: Path | None, target: Path) -> int:
+def export_links(version: Path | None, target: Path, *, engine: Engine | None = None) -> int:
     """Write source, record_key, customer_id for every loaded record (Parquet or CSV by suffix)."""
     return _export(f"SELECT source, record_key, customer_id FROM {_table(version, 'links')} l "
-                   "ORDER BY source, record_key", target)
+                   "ORDER BY source, record_key", target, engine)
 
 
-def export_profiles(version: Path | None, target: Path) -> int:
-    """Write every golden record with its traits (Parquet or CSV by suffix)."""
-    return _export(f"SELECT * FROM {_table(version, 'profiles')} p ORDER BY customer_id", target)
+def export_profiles(version: Path | None, target: Path, *, engine: Engine | None = None) -> int:
+    """Write every golden record with its traits (Parquet or CSV by suffix). With a Spark ``engine``
+    Spark runs the query and writes the file (``spark_export``); the file reads the same."""
+    return _export(f"SELECT * FROM {_table(version, 'profiles')} p ORDER BY customer_id", target, engine)
 
 
-def _export(query: str, target: Path) -> int:
+def _export(query: str, target: Path, engine: Engine | None) -> int:
     suffix = target.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise RuleViolation(f"Export to a .parquet or .csv file, not '{suffix or target.name}'.", field="path")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fmt = "parquet" if suffix == ".parquet" else "csv, HEADER true"
     tmp = target.with_name(f".{target.name}.tmp")
-    with duck.reader() as con:
-        if fmt != "parquet":  # a CSV is for people: neutralise formula cells (tandem.exports)
-            columns = [(f'"{name}"', kind) for name, kind, *_ in con.execute(f"DESCRIBE {query}").fetchall()]
-            query = "SELECT " + ", ".join(f"{safe_sql(c)} AS {c}" if kind == "VARCHAR" else c
-                                          for c, kind in columns) + f" FROM ({query})"
-        con.execute(f"COPY ({query}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
-        count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
+    if engine is not None and engine.name == "spark":
+        from tandem.customer import spark_export
+
+        count = spark_export.write(engine, query, tmp, csv=suffix == ".csv")
+    else:
+        with duck.reader() as con:
+            if suffix == ".csv":  # a CSV is for people: neutralise formula cells (tandem.exports)
+                query = safe_query(con, query)
+            fmt = "csv, HEADER true" if suffix == ".csv" else "parquet"
+            con.execute(f"COPY ({query}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT {fmt})")
+            found = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
+        count = int(found[0]) if found else 0
     tmp.replace(target)
-    return int(count[0]) if count else 0
+    return count
+
+
+def safe_query(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """``query`` with every text column passed through the formula-cell rule, for a CSV export."""
+    columns = [(f'"{name}"', kind) for name, kind, *_ in con.execute(f"DESCRIBE {query}").fetchall()]
+    return "SELECT " + ", ".join(f"{safe_sql(c)} AS {c}" if kind == "VARCHAR" else c
+                                 for c, kind in columns) + f" FROM ({query})"

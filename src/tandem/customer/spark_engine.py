@@ -147,6 +147,10 @@ class SparkEngine(Engine):
         self._frames.pop(name, None)  # its stored blocks are freed once no plan refers to them
         self.spark.catalog.dropTempView(name)
 
+    def frame(self, sql: str) -> Any:
+        """The statement as a Spark DataFrame, for writers that stream it (``spark_export``)."""
+        return self.spark.sql(self._one(sql))
+
     def fetch(self, sql: str, params: list[object] | None = None) -> pa.Table:
         return self.spark.sql(self._one(sql), args=params or None).toArrow()
 
