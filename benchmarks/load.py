@@ -4,6 +4,8 @@ p50/p95/p99 latency and errors per level, for SQLite and PostgreSQL.
     python benchmarks/load.py [--db sqlite|postgres|both] [--levels 50,100,200] [--seconds 20]
         [--workers 2] [--think 0.5] [--customers 2000] [--pg-admin URL]
     python benchmarks/load.py --url http://127.0.0.1:8000 --password tandem-demo-2026   # a server already running
+        (with its TANDEM_* settings in the environment, API tokens are made for the writes; without, writes
+        go through the cookie without a CSRF token and count as errors)
 
 Per backend it builds a demo workspace (`tandem demo --no-serve`) in a temporary folder (PostgreSQL: a new
 database created through --pg-admin and dropped afterwards), starts `tandem serve --workers N`, and signs in
@@ -288,7 +290,9 @@ def main() -> None:
     print(f"load: levels {args.levels}, {args.seconds:.0f} s each, {os.cpu_count()} CPU(s), "
           f"load average {os.getloadavg()[0]:.1f} before start")
     if args.url:
-        people = [sign_in(args.url, email, args.password, None) for email in PEOPLE]
+        # The running server's workspace, when this shell has its TANDEM_* settings: API tokens for the writes.
+        env = {k: v for k, v in os.environ.items() if k.startswith("TANDEM_")} or None
+        people = [sign_in(args.url, email, args.password, env) for email in PEOPLE]
         report(args.url, drive(args.url, people, args), 0, args.think)
         return
     for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
