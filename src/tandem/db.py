@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -76,8 +77,36 @@ def make_engine(url: str) -> Engine:
         return engine
     # Up to 40 connections: as many as the server's request threads (AnyIO's default), so no thread waits
     # for a connection that a request waiting for a thread holds. Mind PostgreSQL's max_connections when
-    # running several workers (docs/operations.md). Pre-ping: a restarted server costs no failed request.
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
+    # running several workers (docs/operations.md).
+    engine = sa.create_engine(url, pool_size=10, max_overflow=30, pool_use_lifo=True)  # LIFO: idle ones stay idle
+    _ping_idle_connections(engine)
+    return engine
+
+
+PING_AFTER_IDLE = 1.0  # seconds
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Pre-ping, but only a connection that sat idle: a restarted PostgreSQL then costs no failed request,
+    while a busy server skips the extra round trip on every request (SQLAlchemy's pool_pre_ping pings
+    always). A connection in steady use that dies fails its request; that invalidates the whole pool, so
+    the next requests reconnect."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE:
+            return
+        try:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            if not dbapi_conn.autocommit:
+                dbapi_conn.rollback()  # the ping opened a transaction; the request begins its own
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError(str(exc)) from exc  # the pool retries with a new connection
 
 
 def _configure_sqlite(engine: Engine) -> None:

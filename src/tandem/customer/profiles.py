@@ -131,7 +131,7 @@ def export_profiles(version: Path | None, target: Path, *, engine: Engine | None
     return _export(f"SELECT * FROM {_table(version, 'profiles')} p ORDER BY customer_id", target, engine)
 
 
-def _export(query: str, target: Path, engine: Engine | None) -> int:
+def _export(query: str, target: Path, engine: Engine | None = None) -> int:
     suffix = target.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise RuleViolation(f"Export to a .parquet or .csv file, not '{suffix or target.name}'.", field="path")
