@@ -28,6 +28,7 @@ from tandem import migrate
 from tandem.config import Settings
 from tandem.customer import ingest as ingestion
 from tandem.customer import quality, resolution, sources, synth
+from tandem.customer.engine import spark_if_chosen
 from tandem.customer.models import SourceKind
 from tandem.customer.warehouse import Warehouse, table_sql
 from tandem.db import make_engine, transaction
@@ -117,13 +118,14 @@ def main() -> None:
             sources.set_active(session, op, source_id=src.id, active=True)
             ids[name] = src.id
     total_rows = 0
-    for name, path in files.items():
-        source_file = work / "crm-base.csv" if name == "crm" else path
-        with transaction(engine) as session, phase(f"ingest {name}") as p:
-            run = ingestion.ingest(session, workspace.operator(session), warehouse=wh, source_id=ids[name],
-                                   path=source_file, workers=args.workers)
-            total_rows += run.rows_in
-            p.note = f"{run.rows_in:,} rows ({run.loaded:,} loaded, {run.quarantined:,} quarantined)"
+    with spark_if_chosen(settings) as pipeline:  # --engine spark: Spark normalises and writes (spark_ingest)
+        for name, path in files.items():
+            source_file = work / "crm-base.csv" if name == "crm" else path
+            with transaction(engine) as session, phase(f"ingest {name}") as p:
+                run = ingestion.ingest(session, workspace.operator(session), warehouse=wh, source_id=ids[name],
+                                       path=source_file, workers=args.workers, engine=pipeline)
+                total_rows += run.rows_in
+                p.note = f"{run.rows_in:,} rows ({run.loaded:,} loaded, {run.quarantined:,} quarantined)"
     ingest_total = sum(r[1] for r in ROWS if r[0].startswith("ingest"))
     ROWS.append(("ingest, all five files", ingest_total, max(r[2] for r in ROWS if r[0].startswith("ingest")),
                  f"{total_rows:,} rows, {total_rows / ingest_total:,.0f} rows/s"))
@@ -134,8 +136,10 @@ def main() -> None:
     _quality("full", wh, data)
     if args.vs_splink:
         _splink(wh, data)
-    with transaction(engine) as session, phase(f"ingest held-out batch ({args.incremental:,})"):
-        ingestion.ingest(session, workspace.operator(session), warehouse=wh, source_id=ids["crm"], path=holdout)
+    with spark_if_chosen(settings) as pipeline, transaction(engine) as session, \
+            phase(f"ingest held-out batch ({args.incremental:,})"):
+        ingestion.ingest(session, workspace.operator(session), warehouse=wh, source_id=ids["crm"], path=holdout,
+                         engine=pipeline)
     with transaction(engine) as session, phase("resolve (incremental)") as p:
         run = resolution.resolve(session, workspace.operator(session), settings)
         p.note = f"mode {run.mode}, {run.stats.get('new_records', 0):,} new records"

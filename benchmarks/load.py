@@ -15,6 +15,11 @@ pages 35% (home, agenda, a task, pulse, portfolio, customers, activity …), API
 comment on a task through the API) — waiting a think time of uniform(0, 2 × --think) seconds between two
 requests, and one live-feed subscription (server-sent events) per 10 users stays open for the whole level.
 
+After the demo is built the database gets its routine maintenance (VACUUM ANALYZE / ANALYZE), so the first
+level does not measure autovacuum catching up with a bulk load. Per level the report also gives the CPU cores
+kept busy by the server processes, PostgreSQL, this client and the whole machine (Linux), so what the client
+took from the server is visible.
+
 An error is a status of 400 or more, a transport error, or a live feed that dropped before the level ended.
 The client is asyncio + httpx2 (already a dev dependency; one process drives hundreds of connections without
 a thread each — locust would add a dependency and its own web UI for the same numbers). The client runs on the
@@ -69,9 +74,39 @@ class Level:
     streams_ok: int = 0
     events: int = 0
     elapsed: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by who used them, during the level
 
     def fail(self, what: str) -> None:
         self.errors[what] += 1
+
+
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far of the server processes (``tandem serve`` and its workers), PostgreSQL's processes,
+    this client, and the whole machine (Linux /proc; empty elsewhere). The client shares the machine with
+    the server: the report shows how much it took."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "database": 0.0}
+    try:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / tick
+            if b"tandem serve" in cmd or b"multiprocessing.spawn" in cmd:
+                used["server"] += seconds
+            elif cmd.startswith(b"postgres"):
+                used["database"] += seconds
+        line = Path("/proc/stat").read_text().splitlines()[0].split()
+        used["machine"] = sum(int(x) for x in (line[1], line[2], line[3], line[6], line[7])) / tick
+    except OSError:
+        return {}
+    me = os.times()
+    used["client"] = me.user + me.system
+    return used
 
 
 def tandem(env: dict[str, str], *args: str) -> str:
@@ -100,6 +135,7 @@ def workspace(db: str, customers: int, pg_admin: str) -> Iterator[dict[str, str]
         try:
             started = time.perf_counter()
             tandem(env, "demo", "--no-serve")
+            settle(env["TANDEM_DATABASE_URL"])
             print(f"  demo workspace built in {time.perf_counter() - started:.0f} s", flush=True)
             yield env
         finally:
@@ -107,6 +143,17 @@ def workspace(db: str, customers: int, pg_admin: str) -> Iterator[dict[str, str]
                 with admin.connect() as conn:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 admin.dispose()
+
+
+def settle(url: str) -> None:
+    """Routine maintenance after the demo's bulk load (planner statistics, PostgreSQL's visibility map), so
+    the first level does not measure autovacuum catching up with a database filled a second ago."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+    finally:
+        engine.dispose()
 
 
 @contextmanager
@@ -227,6 +274,7 @@ async def run_level(base: str, users: int, people: list[Person], tasks: list[int
     level = Level(users)
     limits = httpx.Limits(max_connections=users + users // 10 + 10, max_keepalive_connections=users + 10)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        before = _cpu_seconds()
         started = time.perf_counter()
         deadline = started + seconds
         jobs = [user(client, level, people[n % len(people)], tasks, pages, reads, deadline, think, n)
@@ -234,6 +282,8 @@ async def run_level(base: str, users: int, people: list[Person], tasks: list[int
         jobs += [feed(client, level, people[n % len(people)], deadline) for n in range(max(1, users // 10))]
         await asyncio.gather(*jobs)
         level.elapsed = time.perf_counter() - started
+        after = _cpu_seconds()
+        level.cpu = {k: after[k] - before[k] for k in after if k in before}
     return level
 
 
@@ -248,14 +298,17 @@ def pct(values: list[float], q: float) -> float:
 def report(db: str, levels: list[Level], workers: int, think: float) -> None:
     print(f"\n{db}: {workers} worker(s), think time mean {think:.2f} s; latency in ms")
     print(f"{'users':>5} {'requests':>8} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>6}  "
-          f"{'p95 page':>8} {'p95 read':>8} {'p95 write':>9}  live feeds (ok/open, events)")
+          f"{'p95 page':>8} {'p95 read':>8} {'p95 write':>9}  live feeds (ok/open, events)  "
+          f"CPU cores busy: server/database/client/machine")
     for lv in levels:
         every = [x for xs in lv.latencies.values() for x in xs]
         errors = sum(lv.errors.values())
         print(f"{lv.users:>5} {len(every):>8} {len(every) / lv.elapsed:>7.1f} {pct(every, 50):>6.0f} "
               f"{pct(every, 95):>6.0f} {pct(every, 99):>6.0f} {errors:>6}  {pct(lv.latencies['page'], 95):>8.0f} "
               f"{pct(lv.latencies['read'], 95):>8.0f} {pct(lv.latencies['write'], 95):>9.0f}  "
-              f"{lv.streams_ok}/{lv.streams}, {lv.events}")
+              f"{lv.streams_ok}/{lv.streams}, {lv.events}  " + "/".join(
+                  f"{lv.cpu[k] / lv.elapsed:.2f}" if k in lv.cpu else "-" for k in ("server", "database", "client",
+                                                                                   "machine")))
         if errors:
             print("        errors: " + ", ".join(f"{k} ×{v}" for k, v in sorted(lv.errors.items())))
 
