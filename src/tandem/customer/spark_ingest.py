@@ -114,7 +114,7 @@ def _run(spark: Any, plan: records.Plan, names: list[str], work: Path, staging: 
     if any((work / "bad").iterdir()):
         refusals.append(spark.read.parquet(str(work / "bad")))
     tally = records.Tally()
-    kept = None
+    normalised = kept = None
     if any((work / "raw").iterdir()):
         normalised = (spark.read.parquet(str(work / "raw"))
                       .select(*[f"c{j}" for j in range(len(names))], LINE, CHUNK)
@@ -140,16 +140,15 @@ def _run(spark: Any, plan: records.Plan, names: list[str], work: Path, staging: 
         else:
             pq.write_table(schema.empty_table(), staging)
         if refusals:
-            tally.refused = _quarantine(spark, plan, refusals, work, quarantine, tally)
+            tally.refused = _quarantine(plan, refusals, work, quarantine, tally)
     finally:
-        if kept is not None:
+        if normalised is not None:
             normalised.unpersist()
     tally.rows_in = tally.loaded + tally.refused
     return tally
 
 
-def _quarantine(spark: Any, plan: records.Plan, refusals: list[Any], work: Path, target: Path,
-                tally: records.Tally) -> int:
+def _quarantine(plan: records.Plan, refusals: list[Any], work: Path, target: Path, tally: records.Tally) -> int:
     from pyspark.sql import functions as F
 
     frame = refusals[0]
@@ -160,10 +159,10 @@ def _quarantine(spark: Any, plan: records.Plan, refusals: list[Any], work: Path,
                        "line", "reason", "raw"))
     part = _write_one(ordered, work / "quarantine")
     count = int(pq.ParquetFile(part).metadata.num_rows)
-    if count:
-        tally.undecodable = spark.read.parquet(str(part)).where(F.col("reason").startswith("not valid")).count()
-        first = next(pq.ParquetFile(part).iter_batches(batch_size=1, columns=["line", "reason"])).to_pylist()[0]
-        tally.first_refusal = (first["line"], first["reason"])
+    if count:  # one local file, read here: no second Spark job for two figures
+        refused = pq.read_table(part, columns=["line", "reason"])
+        tally.undecodable = pc.sum(pc.starts_with(refused.column("reason"), "not valid")).as_py() or 0
+        tally.first_refusal = (refused.column("line")[0].as_py(), refused.column("reason")[0].as_py())
         os.replace(part, target)
     return count
 
