@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +41,14 @@ class Engine(ABC):
 
     def view(self, name: str, sql: str) -> None:
         self.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
+    def create_numbered(self, name: str, sql: str, *, order: Sequence[str], column: str, start: int = 0) -> None:
+        """``create`` with a first column ``column`` numbering the rows ``start``, ``start + 1``, … in ``order``
+        (column names, each optionally followed by `` DESC``; nulls last). Give a total order (no two rows
+        tie) and every engine hands out the same numbers."""
+        keys = ", ".join(f"{c} NULLS LAST" for c in order_keys(order))
+        self.create(name, f"SELECT {int(start)} - 1 + row_number() OVER (ORDER BY {keys}) AS {column}, * "
+                          f"FROM ({sql})")
 
     def drop(self, name: str) -> None:
         """Forget a table made by ``create`` (frees its memory early)."""
@@ -115,6 +123,18 @@ def spark_if_chosen(settings: Settings) -> Iterator[Engine | None]:
         yield engine
     finally:
         engine.close()
+
+
+def order_keys(order: Sequence[str]) -> list[str]:
+    """``order`` checked: plain column names, each with an optional `` DESC`` or `` ASC``."""
+    keys = []
+    for key in order:
+        parts = key.split()
+        if not (1 <= len(parts) <= 2 and parts[0].isidentifier()
+                and (len(parts) == 1 or parts[1].upper() in ("ASC", "DESC"))):
+            raise ValueError(f"Not an ordering key: {key!r} (a column name, optionally followed by DESC).")
+        keys.append(" ".join([parts[0], *(p.upper() for p in parts[1:])]))
+    return keys
 
 
 def _quoted(path: Path) -> str:

@@ -71,16 +71,17 @@ def run_incremental(
     events = [str(wh.root / p) for p in new_files if p.startswith("staging/events")]
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
     files = ", ".join(f"'{_q(p)}'" for p in people) or "NULL"
-    engine.create(
-        "new",
-        f"""SELECT row_number() OVER (ORDER BY source, record_key) - 1 AS rid, r.*,
-            coalesce(p.priority, 50) AS priority
-        FROM (SELECT * FROM read_parquet([{files}], union_by_name = true)
-              QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
-        LEFT JOIN src_priority_in p USING (source)"""
-        if people
-        else f"SELECT NULL::BIGINT AS rid, * EXCLUDE (customer_id) FROM {prev['records']} WHERE FALSE",
-    )
+    if people:
+        engine.create_numbered(
+            "new",
+            f"""SELECT r.*, coalesce(p.priority, 50) AS priority
+            FROM (SELECT * FROM read_parquet([{files}], union_by_name = true)
+                  QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
+            LEFT JOIN src_priority_in p USING (source)""",
+            order=("source", "record_key"), column="rid",
+        )
+    else:
+        engine.create("new", f"SELECT NULL::BIGINT AS rid, * EXCLUDE (customer_id) FROM {prev['records']} WHERE FALSE")
     k = int(engine.scalar("SELECT count(*) FROM new") or 0)
     engine.create(
         "oldm",
@@ -109,11 +110,12 @@ def run_incremental(
             WHERE {" AND ".join(f"n.{c} IS NOT NULL" for c in keys)}"""
         for keys, _ in cfg.blocking
     )
-    engine.create(
+    engine.create_numbered(
         "oldc",
-        f"""SELECT row_number() OVER (ORDER BY source, record_key) - 1 + {k} AS rid, o.* FROM oldm o
+        f"""SELECT o.* FROM oldm o
         SEMI JOIN (SELECT p.source, p.record_key FROM nids n JOIN prev_ids p USING (kind, value)
                    ANTI JOIN junk_now j USING (kind, value) UNION {block_joins}) c USING (source, record_key)""",
+        order=("source", "record_key"), column="rid", start=k,
     )
     engine.create(
         "allm",

@@ -77,12 +77,12 @@ def load_records(engine: Engine, files: list[str], priorities: Mapping[str, int]
         return 0
     cols = ", ".join(MATCH_COLUMNS)
     engine.register("src_priority_in", pa.table({"source": list(priorities), "priority": list(priorities.values())}))
-    engine.create("rec", f"""
-        SELECT row_number() OVER (ORDER BY source, record_key) - 1 AS rid, r.*, coalesce(p.priority, 50) AS priority
+    engine.create_numbered("rec", f"""
+        SELECT r.*, coalesce(p.priority, 50) AS priority
         FROM (SELECT source, record_key, run_id, line, {cols}
               FROM read_parquet({_file_list(files)}, union_by_name = true)
               QUALIFY row_number() OVER (PARTITION BY source, record_key ORDER BY run_id DESC, line DESC) = 1) r
-        LEFT JOIN src_priority_in p USING (source)""")
+        LEFT JOIN src_priority_in p USING (source)""", order=("source", "record_key"), column="rid")
     return int(engine.scalar("SELECT count(*) FROM rec") or 0)
 
 
@@ -197,13 +197,14 @@ def _edges(engine: Engine, link_at: float, run: RunInput) -> None:
         if run.must_link
         else ""
     )
-    engine.create(
+    engine.create_numbered(
         "edges",
-        f"""SELECT row_number() OVER (ORDER BY strength DESC, a, b) - 1 AS edge_id, * FROM (
+        f"""SELECT * FROM (
         SELECT a, b, 'identifier' AS kind, array_to_string(kinds, ',') AS detail, weight,
                1000 + 50 * len(kinds) + weight AS strength FROM id_scored
         UNION ALL SELECT a, b, 'probabilistic', array_to_string(agreed, ','), weight, weight FROM scored
         WHERE weight >= {link_at} AND compatible{must})""",
+        order=("strength DESC", "a", "b"), column="edge_id",
     )
 
 
@@ -218,13 +219,15 @@ def _assign_ids(engine: Engine, previous: Path | None, next_id: int) -> int:
         )
     engine.create("overlap", stable_ids.overlap_sql("lab", "rec", "prev_links"))
     engine.create("kept", stable_ids.kept_ids_sql("overlap"))
-    engine.create("assigned", stable_ids.assign_sql("lab", "kept", next_id))
+    engine.create_numbered("fresh", stable_ids.fresh_clusters_sql("lab", "kept"), order=("cluster",), column="num",
+                           start=next_id)
+    engine.create("assigned", stable_ids.assign_sql("kept", "fresh"))
     engine.create("id_changes", stable_ids.changes_sql("overlap", "assigned"))
     fresh = int(engine.scalar("SELECT count(*) FROM assigned ANTI JOIN kept USING (cluster)") or 0)
     # The narrow key table every output is built from: which staging row each record is, and its id.
     engine.create("rec_c", """SELECT r.rid, r.source, r.record_key, r.run_id, r.line, r.priority, a.customer_id
         FROM rec r JOIN lab l USING (rid) JOIN assigned a USING (cluster)""")
-    for name in ("rec", "lab", "overlap", "kept", "assigned", "prev_links"):
+    for name in ("rec", "lab", "overlap", "kept", "fresh", "assigned", "prev_links"):
         engine.drop(name)
     return next_id + fresh
 

@@ -28,13 +28,17 @@ def kept_ids_sql(overlap: str) -> str:
         QUALIFY row_number() OVER (PARTITION BY cluster ORDER BY n DESC, customer_id) = 1"""
 
 
-def assign_sql(labels: str, kept: str, next_number: int) -> str:
-    """cluster -> customer_id, new ids numbered from ``next_number`` in cluster order."""
-    return f"""WITH clusters AS (SELECT DISTINCT cluster FROM {labels}),
-        fresh AS (SELECT cluster, {int(next_number)} - 1 + row_number() OVER (ORDER BY cluster) AS num
-                  FROM clusters ANTI JOIN {kept} USING (cluster))
-        SELECT cluster, customer_id FROM {kept}
-        UNION ALL SELECT cluster, 'C' || lpad(CAST(num AS VARCHAR), {ID_WIDTH}, '0') FROM fresh"""
+def fresh_clusters_sql(labels: str, kept: str) -> str:
+    """The clusters no previous id went to: they get new ids, numbered from the manifest's counter in
+    cluster order (``Engine.create_numbered`` on ``cluster``), so ids leave no gaps and every engine
+    hands out the same ones."""
+    return f"SELECT DISTINCT cluster FROM {labels} ANTI JOIN {kept} USING (cluster)"
+
+
+def assign_sql(kept: str, fresh: str) -> str:
+    """cluster -> customer_id: the kept ids, and the numbered fresh clusters (``num``) as new ids."""
+    return f"""SELECT cluster, customer_id FROM {kept}
+        UNION ALL SELECT cluster, 'C' || lpad(CAST(num AS VARCHAR), {ID_WIDTH}, '0') FROM {fresh}"""
 
 
 def changes_sql(overlap: str, assigned: str) -> str:
