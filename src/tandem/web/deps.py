@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 import sqlalchemy as sa
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from starlette.concurrency import run_in_threadpool
 
 from tandem.activity import service as activity
 from tandem.config import Settings
@@ -63,7 +64,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     except BaseException as exc:
-        if not await run_in_threadpool(unit.__exit__, type(exc), exc, exc.__traceback__):
+        with anyio.CancelScope(shield=True):  # a client gone away still gets its rollback and connection back
+            suppressed = await run_in_threadpool(unit.__exit__, type(exc), exc, exc.__traceback__)
+        if not suppressed:
             raise
     else:
         await run_in_threadpool(unit.__exit__, None, None, None)
