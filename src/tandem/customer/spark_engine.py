@@ -172,10 +172,13 @@ class SparkEngine(Engine):
         before it) plus its place in the partition."""
         from pyspark.sql import functions as F
 
-        frame = self.spark.sql(self._one(sql))
+        # Stored first: taking the range bounds reads the input once more, and a query is run only once.
+        frame = self._checkpoint(self.spark.sql(self._one(sql)))
         keys = [F.col(k.split()[0]).desc_nulls_last() if k.endswith(" DESC") else F.col(k).asc_nulls_last()
                 for k in order_keys(order)]
-        parts = max(1, int(self.spark.conf.get("spark.sql.shuffle.partitions") or 1))
+        # As many ranges as the stored input has partitions: the tables after this one keep that count, and
+        # a fixed count (the 200 shuffle partitions) made every later step of a small run several times slower.
+        parts = max(1, frame.rdd.getNumPartitions())
         # monotonically_increasing_id: partition index in the upper 31 bits, place in the partition in the
         # lower 33 (documented). Range partitions are numbered in key order, adaptive coalescing keeps them
         # contiguous, and the id is taken right after the sort, so both halves follow the order.
@@ -190,6 +193,7 @@ class SparkEngine(Engine):
         offset = F.create_map(*offsets)[part] if offsets else F.lit(int(start))
         within = F.col("__place").bitwiseAND(F.lit((1 << 33) - 1))
         self._keep(name, ranged.select((offset + within).alias(column), *[F.col(f"`{c}`") for c in frame.columns]))
+        frame.unpersist()
         ranged.unpersist()
 
     def _checkpoint(self, frame: Any) -> Any:
