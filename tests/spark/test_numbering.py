@@ -35,6 +35,7 @@ def _numbered(engine: Any, table: pa.Table, order: tuple[str, ...], start: int) 
     (5000, ("grp", "key"), 0),
     (5000, ("grp DESC", "key"), 17),
     (777, ("key DESC",), 1),
+    (777, ("grp asc", "key"), 2),
     (3, ("grp", "key DESC"), 100),  # fewer rows than partitions
     (0, ("key",), 5),
 ])
