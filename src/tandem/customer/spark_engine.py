@@ -174,8 +174,10 @@ class SparkEngine(Engine):
 
         # Stored first: taking the range bounds reads the input once more, and a query is run only once.
         frame = self._checkpoint(self.spark.sql(self._one(sql)))
-        keys = [F.col(k.split()[0]).desc_nulls_last() if k.endswith(" DESC") else F.col(k.split()[0]).asc_nulls_last()
-                for k in order_keys(order)]
+        keys = []
+        for key in order_keys(order):
+            column, *direction = key.split()
+            keys.append(F.col(column).desc_nulls_last() if direction == ["DESC"] else F.col(column).asc_nulls_last())
         # As many ranges as the stored input has partitions: the tables after this one keep that count, and
         # a fixed count (the 200 shuffle partitions) made every later step of a small run several times slower.
         parts = max(1, frame.rdd.getNumPartitions())
