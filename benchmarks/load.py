@@ -3,7 +3,6 @@ p50/p95/p99 latency and errors per level, for SQLite and PostgreSQL.
 
     python benchmarks/load.py [--db sqlite|postgres|both] [--levels 50,100,200] [--seconds 20]
         [--workers 2] [--think 0.5] [--customers 2000] [--pg-admin URL]
-    python benchmarks/load.py --db postgres --cpu-per-request 3000     # CPU per request, not latency
     python benchmarks/load.py --url http://127.0.0.1:8000 --password tandem-demo-2026   # a server already running
         (with its TANDEM_* settings in the environment, API tokens are made for the writes; without, writes
         go through the cookie without a CSRF token and count as errors)
@@ -20,11 +19,6 @@ After the demo is built the database gets its routine maintenance (VACUUM ANALYZ
 level does not measure autovacuum catching up with a bulk load. Per level the report also gives the CPU cores
 kept busy by the server processes, PostgreSQL, this client and the whole machine (Linux), so what the client
 took from the server is visible.
-
-With --cpu-per-request N, no levels run: N requests of the same mix (a fixed sequence) go out 8 at a time
-with no think time, three rounds, and each round prints the CPU milliseconds per request of the server,
-PostgreSQL and the client. Unlike latency under load, that figure barely depends on what else the machine
-does, so it is the one to compare two versions of the server by.
 
 An error is a status of 400 or more, a transport error, or a live feed that dropped before the level ended.
 The client is asyncio + httpx2 (already a dev dependency; one process drives hundreds of connections without
@@ -319,44 +313,6 @@ def report(db: str, levels: list[Level], workers: int, think: float) -> None:
             print("        errors: " + ", ".join(f"{k} ×{v}" for k, v in sorted(lv.errors.items())))
 
 
-async def cpu_round(base: str, people: list[Person], tasks: list[int], pages: list[str], reads: list[str],
-                    n: int, in_flight: int = 8) -> dict[str, float]:
-    """CPU milliseconds per request (server, database, client) over ``n`` requests of the mix, a fixed
-    sequence, ``in_flight`` at a time."""
-    rng = random.Random(1)
-    plan = []
-    for i in range(n):
-        kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
-        path = rng.choice(pages if kind == "page" else reads).format(task=rng.choice(tasks))
-        plan.append((kind, path, people[i % len(people)], rng.choice(tasks)))
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        async def worker() -> None:
-            while plan:
-                kind, path, person, task = plan.pop()
-                if kind == "write":
-                    response = await client.post(f"/api/v1/agenda/tasks/{task}/comments", headers=headers(person),
-                                                 json={"body": "CPU per request"})
-                else:
-                    response = await client.get(path, headers=headers(person))
-                if response.status_code >= 400:
-                    raise SystemExit(f"{kind} {path}: {response.status_code}")
-
-        before = _cpu_seconds()
-        await asyncio.gather(*[worker() for _ in range(in_flight)])
-        after = _cpu_seconds()
-    return {k: 1000 * (after[k] - before[k]) / n for k in ("server", "database", "client") if k in after}
-
-
-def cpu_per_request(base: str, people: list[Person], n: int) -> None:
-    with httpx.Client(base_url=base, headers=headers(people[0])) as client:
-        tasks = [t["id"] for t in client.get("/api/v1/agenda/tasks").json()][:50]
-    pages, reads = checked(base, people[0], tasks)
-    asyncio.run(cpu_round(base, people, tasks, pages, reads, n))  # warm-up: templates, prepared statements, pool
-    for round_ in range(1, 4):
-        ms = asyncio.run(cpu_round(base, people, tasks, pages, reads, n))
-        print(f"  round {round_}: CPU ms per request  " + "  ".join(f"{k} {v:.2f}" for k, v in ms.items()), flush=True)
-
-
 def drive(base: str, people: list[Person], args: argparse.Namespace) -> list[Level]:
     with httpx.Client(base_url=base, headers=headers(people[0])) as client:
         tasks = [t["id"] for t in client.get("/api/v1/agenda/tasks").json()][:50]
@@ -382,8 +338,6 @@ def main() -> None:
     parser.add_argument("--pg-admin", default=os.environ.get("TANDEM_TEST_PG",
                                                             "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--url", help="drive this running server instead of starting one")
-    parser.add_argument("--cpu-per-request", type=int, metavar="N",
-                        help="instead of the levels: CPU ms per request over N requests of the mix, 8 in flight")
     parser.add_argument("--password", default="tandem-demo-2026", help="the demo people's password (with --url)")
     args = parser.parse_args()
     print(f"load: levels {args.levels}, {args.seconds:.0f} s each, {os.cpu_count()} CPU(s), "
@@ -392,19 +346,13 @@ def main() -> None:
         # The running server's workspace, when this shell has its TANDEM_* settings: API tokens for the writes.
         env = {k: v for k, v in os.environ.items() if k.startswith("TANDEM_")} or None
         people = [sign_in(args.url, email, args.password, env) for email in PEOPLE]
-        if args.cpu_per_request:
-            cpu_per_request(args.url, people, args.cpu_per_request)
-        else:
-            report(args.url, drive(args.url, people, args), 0, args.think)
+        report(args.url, drive(args.url, people, args), 0, args.think)
         return
     for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
         print(f"{db}:", flush=True)
         with workspace(db, args.customers, args.pg_admin) as env, server(env, args.workers) as base:
             people = [sign_in(base, email, "tandem-demo-2026", env) for email in PEOPLE]
-            if args.cpu_per_request:
-                cpu_per_request(base, people, args.cpu_per_request)
-            else:
-                report(db, drive(base, people, args), args.workers, args.think)
+            report(db, drive(base, people, args), args.workers, args.think)
 
 
 if __name__ == "__main__":

@@ -176,8 +176,9 @@ class SparkEngine(Engine):
         frame = self._checkpoint(self.spark.sql(self._one(sql)))
         keys = []
         for key in order_keys(order):
-            column, *direction = key.split()
-            keys.append(F.col(column).desc_nulls_last() if direction == ["DESC"] else F.col(column).asc_nulls_last())
+            key_column, *direction = key.split()
+            by = F.col(key_column)
+            keys.append(by.desc_nulls_last() if direction == ["DESC"] else by.asc_nulls_last())
         # As many ranges as the stored input has partitions: the tables after this one keep that count, and
         # a fixed count (the 200 shuffle partitions) made every later step of a small run several times slower.
         parts = max(1, frame.rdd.getNumPartitions())
