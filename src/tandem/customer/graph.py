@@ -3,7 +3,9 @@
 Fast path: scipy's connected components over every link (C speed, whole graph). Only the few
 components that break a rule — two records of one source in one profile, or a cannot-link pair
 — are rebuilt link by link, strongest first, refusing any merge that would break the rule (a
-constrained Kruskal). Pure: arrays in, arrays out.
+constrained Kruskal). Pure: arrays in, arrays out. ``clustering`` runs the same rule when the
+components come from an engine (Spark finds them on the cluster) and only the conflicted ones
+reach this process.
 """
 
 from __future__ import annotations
@@ -78,6 +80,18 @@ def cluster(n: int, a: np.ndarray, b: np.ndarray, strength: np.ndarray, source: 
     # two clusters were refused (directly, or because a stronger link took their place).
     refused |= in_bad & (labels[a] != labels[b])
     return Clusters(labels.astype(np.int64), refused, int(bad.sum()))
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per node 0..n-1, the smallest node of its connected component (an engine-neutral label)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (np.asarray(a, dtype=np.int64),
+                                                         np.asarray(b, dtype=np.int64))), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    # scipy labels components in the order of their smallest node, so a label's first node is it.
+    _, first = np.unique(labels, return_index=True)
+    return first[labels].astype(np.int64)
 
 
 def _conflicted(labels: np.ndarray, source: np.ndarray, unique_per_source: bool,

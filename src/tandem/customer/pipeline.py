@@ -2,7 +2,7 @@
 
 Phases: records → identifiers and junk → identifier links → training → probabilistic links →
 clusters (with constraints) → stable ids → golden records → events → report. Every phase is SQL
-on the engine plus numpy for the graph; this module owns no rules of its own, it sequences them.
+on the engine (the graph through `clustering`); this module owns no rules of its own, it sequences them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
-from tandem.customer import golden, graph, matching, stable_ids, training
+from tandem.customer import clustering, golden, matching, stable_ids, training
 from tandem.customer.engine import Engine
 from tandem.customer.matching import MatchConfig
 from tandem.customer.warehouse import Warehouse, table_sql
@@ -139,29 +138,10 @@ def run_full(
         WHERE compatible AND weight < {link_at} AND weight >= {review_at}""")
     for name in ("scored", "id_scored"):
         engine.drop(name)
-    e = engine.fetch("SELECT a, b, strength FROM edges ORDER BY edge_id")
-    codes = engine.fetch("SELECT dense_rank() OVER (ORDER BY source) - 1 AS code FROM rec ORDER BY rid")
-    codes = codes.column(0).to_numpy().astype(np.int64)
     cannot = (
         [tuple(r.values()) for r in engine.fetch(_refs_sql(run.cannot_link)).to_pylist()] if run.cannot_link else []
     )
-    clusters = graph.cluster(
-        n,
-        e.column("a").to_numpy(),
-        e.column("b").to_numpy(),
-        e.column("strength").to_numpy(),
-        codes,
-        unique_per_source=cfg.unique_key_per_source,
-        cannot_link=cannot,
-    )
-    engine.register("lab_in", pa.table({"rid": np.arange(n, dtype=np.int64), "cluster": clusters.labels}))
-    engine.create("lab", "SELECT * FROM lab_in")
-    engine.unregister("lab_in")
-    del e
-    engine.register(
-        "refused_in",
-        pa.table({"edge_id": np.arange(len(clusters.refused), dtype=np.int64), "refused": clusters.refused}),
-    )
+    clusters = clustering.cluster(engine, n, unique_per_source=cfg.unique_key_per_source, cannot_link=cannot)
     t.done("clusters", 0.7)
     next_id = _assign_ids(engine, previous, next_id)
     t.done("stable ids", 0.75)
@@ -316,7 +296,7 @@ def attribution_sql(events: str) -> str:
 
 
 def _stats(
-    engine: Engine, cfg: MatchConfig, clusters: graph.Clusters, weights: training.Weights, events: int
+    engine: Engine, cfg: MatchConfig, clusters: clustering.Outcome, weights: training.Weights, events: int
 ) -> dict[str, Any]:
     row = engine.fetch(
         """SELECT count(*) AS records, count(DISTINCT customer_id) AS profiles FROM rec_c"""
@@ -340,7 +320,7 @@ def _stats(
         "merge_rate": round(1 - profiles / records, 4) if records else 0.0,
         "junk_values": int(engine.scalar("SELECT count(*) FROM junk") or 0),
         "links": links,
-        "refused_links": int(clusters.refused.sum()),
+        "refused_links": clusters.refused_links,
         "conflicted_components": clusters.conflicted_components,
         "coverage": {r["source"]: {"records": r["records"], "joined": round(float(r["joined"]), 4)} for r in coverage},
         "id_changes": changes,

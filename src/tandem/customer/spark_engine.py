@@ -4,8 +4,8 @@ The rules write DuckDB SQL once; this engine transpiles every statement to Spark
 (``spark_sql.transpile``: sqlglot plus a few catalogue-aware rewrites), keeps each pipeline table as
 a cached temporary view, exchanges arrays with the driver as Arrow, and writes Parquet as a folder
 of part files placed into the version only when complete (``<version>/<table>/part-*.parquet``, the
-layout ``warehouse.table_files`` reads). Graph components still run on the driver (scipy over the
-collected edges); see docs/scaling.md for what that means on a cluster.
+layout ``warehouse.table_files`` reads). Graph components are found on the cluster too
+(large-star/small-star); only the components that break a rule come to the driver.
 
 One Spark session per process (the JVM costs seconds to start); each engine works in its own
 child session (``newSession``), so its temporary views and functions are its own.
@@ -198,6 +198,41 @@ class SparkEngine(Engine):
         self._keep(name, ranged.select((offset + within).alias(column), *[F.col(f"`{c}`") for c in frame.columns]))
         frame.unpersist()
         ranged.unpersist()
+
+    def create_components(self, name: str, edges: str, n: int) -> None:
+        """Connected components on the cluster, by alternating large-star and small-star (Kiveris et al.,
+        "Connected Components in MapReduce and Beyond", 2014; the algorithm GraphFrames uses): each round
+        rewrites the links so every record points at a smaller one of its component, until each component
+        is a star around its smallest rid. O(log² n) rounds of joins and aggregations, each on the executors;
+        a plain min-label propagation needs as many rounds as the longest chain of links."""
+        from pyspark.sql import functions as F
+
+        pairs = self.spark.sql(self._one(f"SELECT a, b FROM ({edges})")).where("a <> b")
+        links = self._checkpoint(pairs.select(F.greatest("a", "b").cast("long").alias("big"),
+                                              F.least("a", "b").cast("long").alias("small")).distinct())
+        self.rounds = 0
+        while True:
+            self.rounds += 1
+            # Large star: each link (big, small) becomes (big, the smallest of small and small's smaller neighbours).
+            low = links.groupBy("big").agg(F.min("small").alias("m")).withColumnRenamed("big", "small")
+            large = self._checkpoint(links.join(low, "small", "left")
+                                     .select("big", F.coalesce("m", "small").alias("small")).distinct())
+            # Small star: each record and its smaller neighbours all link to the smallest of them.
+            low = large.groupBy("big").agg(F.min("small").alias("m"))
+            spokes = large.join(low, "big").where("small <> m").select(F.col("small").alias("big"),
+                                                                       F.col("m").alias("small"))
+            moved = self._checkpoint(spokes.union(low.select("big", F.col("m").alias("small"))).distinct())
+            large.unpersist()
+            settled = moved.count() == links.count() and moved.subtract(links).isEmpty()
+            links.unpersist()
+            links = moved
+            if settled:
+                break
+        # At rest every record of a component links to its smallest rid, and only to it.
+        root = links.groupBy("big").agg(F.min("small").alias("comp")).withColumnRenamed("big", "rid")
+        nodes = self.spark.range(n).select(F.col("id").alias("rid"))
+        self._keep(name, nodes.join(root, "rid", "left").select("rid", F.coalesce("comp", "rid").alias("comp")))
+        links.unpersist()
 
     def _checkpoint(self, frame: Any) -> Any:
         from pyspark import StorageLevel
