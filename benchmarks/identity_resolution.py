@@ -133,6 +133,8 @@ def main() -> None:
         run = resolution.resolve(session, workspace.operator(session), settings, mode="full")
         p.note = f"{run.stats['records']:,} records -> {run.stats['profiles']:,} profiles"
         full_timings = run.stats["timings"]
+        rebuilt = (f"{run.stats.get('conflicted_records', 0):,} records in {run.stats['conflicted_components']:,} "
+                   f"components that broke a rule, rebuilt on the driver; {run.stats['refused_links']:,} links refused")
     _quality("full", wh, data)
     if args.vs_splink:
         _splink(wh, data)
@@ -150,6 +152,7 @@ def main() -> None:
     for name, seconds, peak, note in ROWS:
         print(f"{name:<40} {seconds:>9.2f} {peak:>9.0f}  {note}")
     print("\nfull resolution by step (s): " + ", ".join(f"{k} {v:.2f}" for k, v in full_timings.items()))
+    print(f"clusters: {rebuilt}")
     print(f"\nfiles kept in {work}" if args.workdir else "")
 
 

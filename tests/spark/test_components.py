@@ -10,6 +10,17 @@ import pytest
 
 from factories.graphs import Case, on_engine, random_case, smallest_member
 from tandem.customer.engine import DuckEngine
+from tandem.errors import RuleViolation
+
+
+@pytest.fixture(scope="module")
+def on_cluster(spark_session):
+    """A Spark engine that finds components on the cluster however few links there are."""
+    from tandem.customer.spark_engine import DRIVER_GRAPH_SETTING, SparkEngine
+
+    engine = SparkEngine(spark=spark_session, conf={DRIVER_GRAPH_SETTING: "0"})
+    yield engine
+    engine.close()
 
 
 def _components(engine, case: Case) -> list[int]:
@@ -33,8 +44,9 @@ def _chain(n: int, seed: int) -> Case:
     Case(5, [0, 1, 1, 3, 3], [0, 2, 2, 3, 4], [1.0] * 5, ["s"] * 5, []),  # self-links and duplicates
     Case(4, [], [], [], ["s"] * 4, []),          # no links at all
 ], ids=["sparse", "dense", "chain", "loops-and-duplicates", "no-links"])
-def test_spark_finds_the_components_scipy_finds(spark_engine, case):
-    assert _components(spark_engine, case) == smallest_member(case)
+def test_spark_finds_the_components_scipy_finds(on_cluster, case):
+    assert _components(on_cluster, case) == smallest_member(case)
+    assert on_cluster.rounds >= (1 if case.a else 0)  # the rounds ran: this was not the driver path
     duck = DuckEngine(threads=1)
     try:
         assert _components(duck, case) == smallest_member(case)
@@ -42,13 +54,23 @@ def test_spark_finds_the_components_scipy_finds(spark_engine, case):
         duck.close()
 
 
-def test_profiles_from_spark_components_are_duckdbs(spark_engine):
+@pytest.mark.parametrize("where", ["cluster", "driver"])
+def test_profiles_from_spark_components_are_duckdbs(on_cluster, spark_engine, where):
     case = random_case(11, 500, 1200, sources=4, cannot=20)
     duck = DuckEngine(threads=1)
     try:
         expected = on_engine(duck, case)
     finally:
         duck.close()
-    got = on_engine(spark_engine, case)
+    engine = on_cluster if where == "cluster" else spark_engine
+    got = on_engine(engine, case)
     assert got == expected
     assert got[3] > 0  # components were rebuilt: the comparison covers the constrained path
+    assert (engine.rounds > 0) == (where == "cluster")
+
+
+def test_a_driver_graph_limit_that_is_not_a_number_is_refused(spark_session):
+    from tandem.customer.spark_engine import DRIVER_GRAPH_SETTING, SparkEngine
+
+    with pytest.raises(RuleViolation, match="spark.tandem.driverGraphLinks=lots"):
+        SparkEngine(spark=spark_session, conf={DRIVER_GRAPH_SETTING: "lots"})

@@ -26,6 +26,7 @@ from tandem.customer.engine import Engine
 class Outcome:
     refused_links: int          # links a rule refused
     conflicted_components: int  # components rebuilt because they broke a rule
+    conflicted_records: int     # their records: what came to this process
 
 
 def cluster(engine: Engine, n: int, *, unique_per_source: bool, cannot_link: list[tuple[int, int]]) -> Outcome:
@@ -64,4 +65,4 @@ def cluster(engine: Engine, n: int, *, unique_per_source: bool, cannot_link: lis
         engine.drop(name)
     for name in ("cannot_in", "sub_in"):
         engine.unregister(name)
-    return Outcome(int(len(refused)), rebuilt.conflicted_components)
+    return Outcome(int(len(refused)), rebuilt.conflicted_components, int(len(rids)))

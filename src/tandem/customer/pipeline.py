@@ -322,6 +322,7 @@ def _stats(
         "links": links,
         "refused_links": clusters.refused_links,
         "conflicted_components": clusters.conflicted_components,
+        "conflicted_records": clusters.conflicted_records,
         "coverage": {r["source"]: {"records": r["records"], "joined": round(float(r["joined"]), 4)} for r in coverage},
         "id_changes": changes,
         "events": events,
