@@ -4,8 +4,9 @@ The rules write DuckDB SQL once; this engine transpiles every statement to Spark
 (``spark_sql.transpile``: sqlglot plus a few catalogue-aware rewrites), keeps each pipeline table as
 a cached temporary view, exchanges arrays with the driver as Arrow, and writes Parquet as a folder
 of part files placed into the version only when complete (``<version>/<table>/part-*.parquet``, the
-layout ``warehouse.table_files`` reads). Graph components are found on the cluster too
-(large-star/small-star); only the components that break a rule come to the driver.
+layout ``warehouse.table_files`` reads). Graph components are found on the driver up to
+DRIVER_GRAPH_LINKS links and on the cluster above (large-star/small-star); either way only the
+components that break a rule are rebuilt on the driver.
 
 One Spark session per process (the JVM costs seconds to start); each engine works in its own
 child session (``newSession``), so its temporary views and functions are its own.
@@ -43,7 +44,7 @@ DEFAULT_CONF = {
     "spark.ui.showConsoleProgress": "false",
 }
 # Up to this many links the graph components are found on the driver (24 bytes a link, collected once):
-# on one machine that is several times faster than rounds of joins (at ten million records, 7 million
+# on one machine that is several times faster than rounds of joins (at ten million records, 7.5 million
 # links: 64 s against 215 s). Above it, or when the operator sets it to 0, the cluster finds them.
 DRIVER_GRAPH_LINKS = 50_000_000
 DRIVER_GRAPH_SETTING = "spark.tandem.driverGraphLinks"
