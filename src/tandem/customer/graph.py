@@ -4,8 +4,8 @@ Fast path: scipy's connected components over every link (C speed, whole graph). 
 components that break a rule — two records of one source in one profile, or a cannot-link pair
 — are rebuilt link by link, strongest first, refusing any merge that would break the rule (a
 constrained Kruskal). Pure: arrays in, arrays out. ``clustering`` runs the same rule when the
-components come from an engine (Spark finds them on the cluster) and only the conflicted ones
-reach this process.
+components come from an engine (``Engine.create_components``: scipy here via ``components``, or
+Spark's executors above a link limit) and only the conflicted ones reach this process.
 """
 
 from __future__ import annotations
@@ -32,9 +32,7 @@ def cluster(n: int, a: np.ndarray, b: np.ndarray, strength: np.ndarray, source: 
     refused = np.zeros(len(a), dtype=bool)
     if n == 0:
         return Clusters(np.zeros(0, dtype=np.int64), refused, 0)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
-    k, labels = connected_components(graph, directed=False)
-    labels = labels.astype(np.int64)
+    k, labels = _labels(n, a, b)
     bad = _conflicted(labels, np.asarray(source), unique_per_source, cannot_link)
     if not bad.any():
         return Clusters(labels, refused, 0)
@@ -86,12 +84,17 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per node 0..n-1, the smallest node of its connected component (an engine-neutral label)."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (np.asarray(a, dtype=np.int64),
-                                                         np.asarray(b, dtype=np.int64))), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    _, labels = _labels(n, np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
     # scipy labels components in the order of their smallest node, so a label's first node is it.
     _, first = np.unique(labels, return_index=True)
     return first[labels].astype(np.int64)
+
+
+def _labels(n: int, a: np.ndarray, b: np.ndarray) -> tuple[int, np.ndarray]:
+    """(component count, label 0..k-1 per node), scipy over the links as an undirected graph."""
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    k, labels = connected_components(graph, directed=False)
+    return int(k), labels.astype(np.int64)
 
 
 def _conflicted(labels: np.ndarray, source: np.ndarray, unique_per_source: bool,
