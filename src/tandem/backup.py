@@ -5,7 +5,8 @@ A backup is a folder, or the same folder as one ``.tar`` file::
     manifest.json        format, Tandem version, alembic revision, source dialect, and for every
                          table its columns, rows and SHA-256, for every file its size and SHA-256
     db/<table>.jsonl     one JSON array per row (columns in the manifest's order), sorted by primary key
-    warehouse/...        CURRENT, the files of the version it names, staging and quarantine files
+    warehouse/...        CURRENT, the files of the version it names (with the earlier versions' files
+                         it inherits), staging and quarantine files
     secret.key           the workspace's generated signing key, when it has one
 
 Consistency while the server runs. The warehouse's CURRENT is read first and pinned; then the
@@ -162,8 +163,10 @@ def pinned_version(warehouse: Path) -> str | None:
 
 
 def warehouse_files(warehouse: Path, version: str | None) -> list[Path]:
-    """What a backup copies (relative paths): the pinned version's files and every other visible
-    file outside ``versions/`` (staging, quarantine); never temporary files or older versions."""
+    """What a backup copies (relative paths): the pinned version's files, the earlier versions' files
+    it inherits, and every other visible file outside ``versions/`` (staging, quarantine); never
+    temporary files or the rest of older versions."""
+    inherited = _inherited(warehouse, version)
     found: list[Path] = []
     for folder, dirs, names in os.walk(warehouse):
         dirs.sort()
@@ -171,10 +174,20 @@ def warehouse_files(warehouse: Path, version: str | None) -> list[Path]:
             relative = (Path(folder) / name).relative_to(warehouse)
             if _hidden(relative) or relative == Path("CURRENT"):
                 continue
-            if relative.parts[0] == "versions" and (len(relative.parts) < 3 or relative.parts[1] != version):
+            if relative.parts[0] == "versions" and relative not in inherited and (
+                    len(relative.parts) < 3 or relative.parts[1] != version):
                 continue
             found.append(relative)
     return found
+
+
+def _inherited(warehouse: Path, version: str | None) -> set[Path]:
+    """The files of earlier versions that ``version`` reads (its ``inherited.json``, written by an
+    incremental run; see ``customer/warehouse.py``)."""
+    listing = warehouse / "versions" / (version or "") / "inherited.json"
+    if not version or not listing.exists():
+        return set()
+    return {Path("versions") / rel for files in json.loads(listing.read_text()).values() for rel in files}
 
 
 def _copy_warehouse(warehouse: Path, version: str | None, target: Path, progress: Progress) -> dict[str, Any]:

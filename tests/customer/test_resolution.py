@@ -11,19 +11,9 @@ from factories.workspace import person
 from tandem.customer import resolution
 from tandem.customer.matching import MatchConfig
 from tandem.customer.models import ReviewPair, ReviewStatus
-from tandem.customer.warehouse import Warehouse, table_sql
+from tandem.customer.warehouse import table_sql
 from tandem.errors import Forbidden, RuleViolation
 from tandem.workspace.models import Role, Side
-
-
-@pytest.fixture
-def wh(settings):
-    return Warehouse(settings.warehouse_path)
-
-
-@pytest.fixture
-def engineer(session):
-    return person(session, side=Side.technology, role=Role.member)
 
 
 def q(sql, params=()):

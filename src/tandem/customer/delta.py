@@ -1,7 +1,7 @@
 """Writing an incremental run's version as a delta of the previous one.
 
-Each table of the new version is a folder (``warehouse.table_parts``): hard links to every file
-of the previous version's table — no bytes copied — plus a part with this run's rows and a
+Each table of the new version is a folder (``warehouse.table_parts``) that inherits every file of
+the previous version's table — listed, not copied — plus a part with this run's rows and a
 tombstone naming the customer ids whose earlier rows that part replaces. So a batch of ten
 thousand records writes tens of thousands of rows, not the million the version holds, and the
 readers (``warehouse.table_sql``) see exactly the table a full rewrite would have produced.
@@ -20,7 +20,7 @@ from pathlib import Path
 from tandem.customer import golden
 from tandem.customer.engine import Engine
 from tandem.customer.pipeline import attribution_sql
-from tandem.customer.warehouse import TABLES, link_table, table_parts, table_sql, version_number
+from tandem.customer.warehouse import TABLES, inherit_table, table_parts, table_sql, version_number
 
 MAX_FILES = 12  # parts and tombstones of one table before the next incremental run compacts it
 # An earlier row's id after this run's merges (``merge_in``: previous_id -> customer_id).
@@ -38,7 +38,7 @@ def next_sequence(previous: Path) -> int:
 
 
 def write(engine: Engine, previous: Path, out: Path, event_files: list[str]) -> None:
-    """Write every table of ``out`` as links to ``previous`` plus this run's delta.
+    """Write every table of ``out`` as the files of ``previous`` plus this run's delta.
 
     Expects the run's tables: ``new`` (new records, rid), ``nids`` (their identifiers), ``replaced_refs``
     (rid -> the profile of the earlier version of that record),
@@ -66,7 +66,7 @@ def write(engine: Engine, previous: Path, out: Path, event_files: list[str]) -> 
         LEFT JOIN assign_in aa ON aa.rid = e.a""", tomb)
     table(engine, previous, out, "changes", seq, "SELECT 'merged' AS change, previous_id, customer_id FROM merge_in",
           None)
-    link_table(previous, out, "junk")
+    inherit_table(previous, out, "junk")
     touched_by_events = _events(engine, previous, out, seq, prev["events"], event_files, tomb)
     engine.create("touched", f"""SELECT customer_id FROM assign_in UNION SELECT customer_id FROM merge_in
         UNION SELECT customer_id FROM dirty{touched_by_events}""")
@@ -85,7 +85,7 @@ def write(engine: Engine, previous: Path, out: Path, event_files: list[str]) -> 
 
 
 def table(engine: Engine, previous: Path, out: Path, name: str, seq: int, rows: str, tomb: str | None) -> None:
-    """``name`` in ``out``: the previous files linked, ``rows`` as part ``seq`` and ``tomb`` (customer ids
+    """``name`` in ``out``: the previous files inherited, ``rows`` as part ``seq`` and ``tomb`` (customer ids
     whose earlier rows ``rows`` replaces) as tombstone ``seq`` — or, past ``MAX_FILES``, one compacted part."""
     data, tombs = table_parts(previous, name)
     folder = out / name
@@ -96,7 +96,7 @@ def table(engine: Engine, previous: Path, out: Path, name: str, seq: int, rows: 
             kept += f" WHERE NOT EXISTS (SELECT 1 FROM ({tomb}) t WHERE t.customer_id = x.customer_id)"
         engine.write_parquet(f"{kept} UNION ALL BY NAME {rows}", folder / f"part-{seq:06d}.parquet")
         return
-    link_table(previous, out, name)
+    inherit_table(previous, out, name)
     engine.write_parquet(rows, folder / f"part-{seq:06d}.parquet")
     if tomb and data:
         engine.write_parquet(tomb, folder / f"tomb-{seq:06d}.parquet")

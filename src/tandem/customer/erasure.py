@@ -2,8 +2,8 @@
 
 The request itself is recorded without personal data (counts, who, when). Every rewritten file
 goes through a temporary name and an atomic rename, so a crash mid-way leaves whole files. A
-version file hard-linked into later versions (incremental runs share unchanged parts) is replaced
-by a new file at every path, never edited in place.
+version file that later versions inherit (incremental runs share unchanged parts) is one file, so
+rewriting it once cleans every version that reads it.
 """
 
 from __future__ import annotations
@@ -92,26 +92,6 @@ def _rewrite(con: duckdb.DuckDBPyConnection, path: Path, keep: str) -> int:
     return int(before - after)
 
 
-def _rewrite_linked(con: duckdb.DuckDBPyConnection, path: Path, keep: str,
-                    seen: dict[tuple[int, int], Path | None]) -> bool:
-    """``_rewrite`` for a version file, which may be a hard link shared with other versions (an
-    incremental run links the unchanged parts). Each path gets a new file (never an in-place edit of
-    the shared one); paths that shared a file share the cleaned one. True when ``path`` changed."""
-    st = path.stat()
-    key = (st.st_dev, st.st_ino)
-    if key in seen:
-        clean = seen[key]
-        if clean is None:
-            return False
-        tmp = atomic_target(path)
-        os.link(clean, tmp)
-        os.replace(tmp, path)
-        return True
-    changed = bool(_rewrite(con, path, keep))
-    seen[key] = path if changed else None
-    return changed
-
-
 def forget(session: Session, actor: Person, settings: Settings, *, identifier: str) -> ErasureRequest:
     authorize(actor, "customer.erase")
     wh = Warehouse(settings.warehouse_path)
@@ -138,23 +118,23 @@ def forget(session: Session, actor: Person, settings: Settings, *, identifier: s
         not_customer = "coalesce(customer_id, '') NOT IN (SELECT customer_id FROM gone_customers)"
         for path in sorted((wh.root / "segments").glob("*.parquet")):  # saved segments' members (Questions)
             files += bool(_rewrite(con, path, not_customer))
-        seen: dict[tuple[int, int], Path | None] = {}
+        paths: set[Path] = set()
         for version in wh.versions():
             folder = wh.versions_dir / version
-            paths = {p for table in TABLES for p in table_files(folder, table)} | set(folder.glob("*.parquet"))
-            for path in sorted(paths):
-                cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{_q(path)}')").fetchall()}
-                keep = not_customer if "customer_id" in cols else "TRUE"
-                for side in ("left", "right"):
-                    if {f"{side}_source", f"{side}_key"} <= cols:
-                        keep += f" AND ({side}_source, {side}_key) NOT IN (SELECT source, record_key FROM gone_refs)"
-                if "previous_id" in cols:
-                    keep += " AND previous_id NOT IN (SELECT customer_id FROM gone_customers)"
-                if "event_id" in cols:
-                    keep += " AND " + event_keep
-                if cols == {"kind", "value", "records"}:  # the junk list holds values, not people
-                    keep = "value NOT IN (SELECT value FROM gone_values)"
-                files += _rewrite_linked(con, path, keep, seen)
+            paths |= {p for table in TABLES for p in table_files(folder, table)} | set(folder.glob("*.parquet"))
+        for path in sorted(paths):
+            cols = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{_q(path)}')").fetchall()}
+            keep = not_customer if "customer_id" in cols else "TRUE"
+            for side in ("left", "right"):
+                if {f"{side}_source", f"{side}_key"} <= cols:
+                    keep += f" AND ({side}_source, {side}_key) NOT IN (SELECT source, record_key FROM gone_refs)"
+            if "previous_id" in cols:
+                keep += " AND previous_id NOT IN (SELECT customer_id FROM gone_customers)"
+            if "event_id" in cols:
+                keep += " AND " + event_keep
+            if cols == {"kind", "value", "records"}:  # the junk list holds values, not people
+                keep = "value NOT IN (SELECT value FROM gone_values)"
+            files += bool(_rewrite(con, path, keep))
     refs = [f"{s}:{k}" for s, k in target.refs]
     session.execute(sa.delete(ReviewPair).where(sa.or_(ReviewPair.left_ref.in_(refs), ReviewPair.right_ref.in_(refs))))
     for scrub in SCRUBBERS:

@@ -15,7 +15,6 @@ child session (``newSession``), so its temporary views and functions are its own
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -269,20 +268,15 @@ class SparkEngine(Engine):
         self.spark.createDataFrame(fixed).createOrReplaceTempView(name)
 
     def write_parquet(self, sql: str, path: Path) -> None:
-        """Write a folder of part files next to ``path`` and rename it into place as ``<table>/``."""
+        """Write ``path`` as a folder ``<table>/`` of part files, straight into place: it goes into a
+        version that stays invisible until sealed (``warehouse.Warehouse.publish``), so no rename."""
         target = path.with_suffix("") if path.suffix == ".parquet" else path
-        tmp = target.with_name(f".{target.name}.spark-{uuid.uuid4().hex[:8]}")
-        try:
-            self.spark.sql(self._one(sql)).write.mode("overwrite").parquet(str(tmp))
-            for extra in list(tmp.iterdir()):  # _SUCCESS and checksum files are Spark's bookkeeping
-                if not extra.name.endswith(".parquet") or extra.name.startswith("."):
-                    extra.unlink()
-            if target.exists():
-                shutil.rmtree(target)
-            path.unlink(missing_ok=True)
-            os.replace(tmp, target)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        self.spark.sql(self._one(sql)).write.mode("overwrite").parquet(str(target))
+        for extra in list(target.iterdir()):
+            # _SUCCESS and the .crc files are Spark's bookkeeping; a .crc would go stale when erasure
+            # rewrites its part, and Spark would then refuse to read that part.
+            if not extra.name.endswith(".parquet") or extra.name.startswith("."):
+                extra.unlink()
 
     def close(self) -> None:
         for name in list(self._frames):

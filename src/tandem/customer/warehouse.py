@@ -7,11 +7,17 @@ Layout under ``TANDEM_HOME/warehouse``::
     quarantine/run-<id>.parquet                 refused rows with line number and reason
     versions/v<NNNNNN>/<table>.parquet          one identity-resolution output each (+ manifest.json);
     versions/v<NNNNNN>/<table>/part-*, tomb-*    or, after an incremental run, a folder of parts
+    versions/v<NNNNNN>/inherited.json           the earlier versions' files a version reads as its own
     CURRENT                                     the name of the version readers use
 
-Every file is written under a temporary name and renamed into place (atomic on POSIX), and
-CURRENT is switched the same way, so a reader sees the old version or the new one, never half
-of either, and a crash leaves the previous version serving. No business rules here.
+The commit protocol uses no rename of folders and no hard links, so it holds on object storage
+too: a version is written under its own name and stays invisible until its manifest, written
+last, seals it; then CURRENT is written once to name it. Versions are immutable after that; an
+incremental run does not copy the unchanged parts of the previous version but lists them in
+``inherited.json``, and pruning deletes only files no kept version lists. So a reader sees the
+old version or the new one, never half of either, and a crash leaves the previous version
+serving. Staging files are written under a temporary name and renamed into place. No business
+rules here.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ VERSION_PREFIX = "v"
 # change without touching readers (pages, answers, erasure, export).
 TABLES = ("records", "links", "identifiers", "edges", "profiles", "events", "changes", "junk")
 TOMBSTONE_KEY = "customer_id"
+MANIFEST = "manifest.json"
+INHERITED = "inherited.json"  # backup.py reads it too (the kernel may not import this module)
 _PART = re.compile(r"^(part|tomb)-(\d+)(?:\.parquet)?$")
 
 
@@ -63,7 +71,7 @@ class Warehouse:
         if not pointer.exists():
             return None
         name = pointer.read_text().strip()
-        return name if (self.versions_dir / name / "manifest.json").exists() else None
+        return name if (self.versions_dir / name / MANIFEST).exists() else None
 
     def current_dir(self) -> Path | None:
         name = self.current()
@@ -73,7 +81,7 @@ class Warehouse:
         if not self.versions_dir.exists():
             return []
         return sorted(p.name for p in self.versions_dir.iterdir()
-                      if p.name.startswith(VERSION_PREFIX) and (p / "manifest.json").exists())
+                      if p.name.startswith(VERSION_PREFIX) and (p / MANIFEST).exists())
 
     def next_version(self) -> str:
         existing = [int(v[1:]) for v in self.versions()] + [
@@ -88,51 +96,89 @@ class Warehouse:
         name = name or self.current()
         if not name:
             return {}
-        return dict(json.loads((self.versions_dir / name / "manifest.json").read_text()))
+        return dict(json.loads((self.versions_dir / name / MANIFEST).read_text()))
 
     @contextmanager
     def new_version(self) -> Iterator[tuple[str, Path]]:
-        """A folder to write a version into; it becomes visible only when ``publish`` is called."""
+        """A folder to write a version into; it becomes visible only when ``publish`` seals it.
+        Call it holding the resolution lock: it first sweeps what a crashed run left."""
+        self.sweep()
         name = self.next_version()
-        tmp = self.versions_dir / f".tmp-{name}-{os.getpid()}"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
+        folder = self.versions_dir / name
+        folder.mkdir(parents=True)
         try:
-            yield name, tmp
+            yield name, folder
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)  # only this run's files: inherited ones live elsewhere
             raise
 
-    def publish(self, name: str, tmp: Path, manifest: dict[str, Any], *, keep: int) -> None:
+    def publish(self, name: str, folder: Path, manifest: dict[str, Any], *, keep: int) -> None:
         """Seal the version (manifest last), switch CURRENT to it, then prune old versions."""
-        atomic_write_text(tmp / "manifest.json", json.dumps(manifest, default=str, indent=1))
-        os.replace(tmp, self.versions_dir / name)
+        atomic_write_text(folder / MANIFEST, json.dumps(manifest, default=str, indent=1))
         atomic_write_text(self.root / "CURRENT", name)
         self.prune(keep=keep)
 
     def prune(self, *, keep: int) -> list[str]:
+        """Drop all but the newest ``keep`` versions (never the current one). A dropped version's
+        manifest goes first, so it is invisible before any file goes; files a kept version
+        inherits stay where they are."""
         versions = self.versions()
         current = self.current()
         doomed = [v for v in versions[:-keep] if v != current] if keep > 0 else []
         for name in doomed:
-            shutil.rmtree(self.versions_dir / name, ignore_errors=True)
-        for leftover in self.versions_dir.glob(".tmp-*"):  # from a crashed run
-            shutil.rmtree(leftover, ignore_errors=True)
+            (self.versions_dir / name / MANIFEST).unlink(missing_ok=True)
+        self.sweep()
         return doomed
+
+    def sweep(self) -> None:
+        """Delete every file of an unsealed version folder (a dropped version, or a run that died)
+        that no sealed version inherits; a folder left empty goes too, freeing its name."""
+        if not self.versions_dir.exists():
+            return
+        for leftover in self.versions_dir.glob(".tmp-*"):  # from a crashed run of the rename-based layout
+            shutil.rmtree(leftover, ignore_errors=True)
+        sealed = self.versions()
+        needed = {p for v in sealed for p in inherited_files(self.versions_dir / v)}
+        for folder in self.versions_dir.glob(f"{VERSION_PREFIX}*"):
+            if folder.name in sealed or not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                if path.is_dir():
+                    if not any(path.iterdir()):
+                        path.rmdir()
+                elif path not in needed:
+                    path.unlink(missing_ok=True)
+            if not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def inherited(version: Path) -> dict[str, list[Path]]:
+    """The earlier versions' files each table of ``version`` reads besides its own (incremental runs)."""
+    listing = version / INHERITED
+    if not listing.exists():
+        return {}
+    return {table: [version.parent / rel for rel in files]
+            for table, files in json.loads(listing.read_text()).items()}
+
+
+def inherited_files(version: Path) -> set[Path]:
+    return {p for files in inherited(version).values() for p in files}
 
 
 def table_files(version: Path, table: str) -> list[Path]:
-    """Every Parquet file of ``table`` in the version folder: data parts and tombstones (empty when
-    it has none). For copying, erasing or granting access; to read the rows use ``table_sql``."""
+    """Every Parquet file of ``table`` in the version: data parts and tombstones (empty when it has
+    none), its own and those it inherits. For copying, erasing or granting access; to read the rows
+    use ``table_sql``."""
+    own: list[Path] = []
     single = version / f"{table}.parquet"
-    if single.exists():
-        return [single]
     folder = version / table
-    if not folder.is_dir():
-        return []
-    hidden = [p for p in folder.rglob("*.parquet") if any(x.startswith(".") for x in p.relative_to(folder).parts)]
-    return sorted(set(folder.rglob("*.parquet")) - set(hidden))
+    if single.exists():
+        own = [single]
+    elif folder.is_dir():
+        # Names starting with . or _ are a writer's bookkeeping (temporary files, Spark's _temporary).
+        own = [p for p in folder.rglob("*.parquet")
+               if not any(x.startswith((".", "_")) for x in p.relative_to(folder).parts)]
+    return sorted(set(own) | set(inherited(version).get(table, [])))
 
 
 def table_parts(version: Path, table: str) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
@@ -145,7 +191,7 @@ def split_parts(files: list[Path]) -> tuple[list[tuple[int, Path]], list[tuple[i
 
     A table is one file ``<table>.parquet`` or a folder ``<table>/``. In a folder, ``part-<seq>``
     holds rows and ``tomb-<seq>`` the customer ids whose rows in parts of a lower sequence are
-    replaced or gone (an incremental run's delta: it hard-links the earlier parts). A part may also
+    replaced or gone (an incremental run's delta: it inherits the earlier files). A part may also
     be a folder of files (an engine writing in parallel); files with other names are sequence 0."""
     data: list[tuple[int, Path]] = []
     tombs: list[tuple[int, Path]] = []
@@ -184,21 +230,15 @@ def _read(files: list[Path]) -> str:
     return f"read_parquet([{quoted}], union_by_name = true)"
 
 
-def link_table(previous: Path, out: Path, table: str) -> Path:
-    """Start ``table`` of a new version as hard links to every file of the previous version's table
-    (no bytes copied; a copy where links are impossible). Returns the new table folder."""
+def inherit_table(previous: Path, out: Path, table: str) -> Path:
+    """Start ``table`` of a new version with every file of the previous version's table, listed in
+    ``out``'s ``inherited.json`` (nothing copied or linked). Returns the new table's folder."""
     folder = out / table
     folder.mkdir(parents=True, exist_ok=True)
-    for path in table_files(previous, table):
-        if path.parent == previous:  # a single-file table becomes the folder's first part
-            target = folder / f"part-{version_number(previous.name):06d}.parquet"
-        else:
-            target = folder / path.relative_to(previous / table)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copy2(path, target)
+    listing = out / INHERITED
+    current = json.loads(listing.read_text()) if listing.exists() else {}
+    current[table] = [p.relative_to(out.parent).as_posix() for p in table_files(previous, table)]
+    atomic_write_text(listing, json.dumps(current, indent=1))
     return folder
 
 
