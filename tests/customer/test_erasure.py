@@ -151,10 +151,9 @@ def test_a_killed_resolution_leaves_the_previous_version_serving(session, settin
     assert proc.returncode == -signal.SIGKILL
     assert wh.current() == before
     assert profiles.search(wh.current_dir(), "omar@example.com")[0]["customer_id"] == cid
-    unsealed = lambda: [p for p in wh.versions_dir.iterdir() if not (p / "manifest.json").exists()]  # noqa: E731
-    assert unsealed()  # the half-written leftover, invisible to readers
+    assert wh.unsealed()  # the half-written leftover, invisible to readers
     resolution.resolve(session, steward, settings)  # the next run cleans it up
-    assert not unsealed()
+    assert not wh.unsealed()
     assert table_files(wh.current_dir(), "profiles")
 
 

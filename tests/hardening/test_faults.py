@@ -170,15 +170,14 @@ def test_killed_ingestion_leaves_no_run_and_the_committed_data_intact(workspace)
 
 def test_killed_resolution_keeps_the_previous_version_serving(workspace):
     home, url = workspace
-    versions = home / "warehouse" / "versions"
-    unsealed = lambda: [p for p in versions.glob("v*") if not (p / "manifest.json").exists()]  # noqa: E731
-    started = lambda: bool(unsealed())  # noqa: E731 (the run is writing its version)
+    wh = Warehouse(home / "warehouse")
+    started = lambda: bool(wh.unsealed())  # noqa: E731 (the run is writing its version)
     assert kill_when(home, url, ["customers", "resolve", "--mode", "full"], started, delay=0.3)
     check_current_version(home, "v000001")
     assert [r.version for r in rows(url, sa.select(ResolutionRun.version))] == ["v000001"]
     tandem(home, url, "customers", "resolve", "--mode", "full")  # the lock died with the process
     check_current_version(home, "v000002")  # the dead run's number is free again: its folder was swept
-    assert not unsealed()
+    assert not wh.unsealed()
     assert [r.version for r in rows(url, sa.select(ResolutionRun.version).order_by(ResolutionRun.id))] == [
         "v000001", "v000002"]
 

@@ -3,10 +3,10 @@
 The rules write DuckDB SQL once; this engine transpiles every statement to Spark SQL
 (``spark_sql.transpile``: sqlglot plus a few catalogue-aware rewrites), keeps each pipeline table as
 a cached temporary view, exchanges arrays with the driver as Arrow, and writes Parquet as a folder
-of part files placed into the version only when complete (``<version>/<table>/part-*.parquet``, the
-layout ``warehouse.table_files`` reads). Graph components are found on the driver up to
-DRIVER_GRAPH_LINKS links and on the cluster above (large-star/small-star); either way only the
-components that break a rule are rebuilt on the driver.
+of part files into the version being built, which no reader sees until it is sealed
+(``<version>/<table>/part-*.parquet``, the layout ``warehouse.table_files`` reads). Graph
+components are found on the driver up to DRIVER_GRAPH_LINKS links and on the cluster above
+(large-star/small-star); either way only the components that break a rule are rebuilt on the driver.
 
 One Spark session per process (the JVM costs seconds to start); each engine works in its own
 child session (``newSession``), so its temporary views and functions are its own.

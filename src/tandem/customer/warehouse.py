@@ -130,6 +130,13 @@ class Warehouse:
         self.sweep()
         return doomed
 
+    def unsealed(self) -> list[Path]:
+        """Version folders without a manifest: one being written, a dropped version's remnant, or a dead run's."""
+        if not self.versions_dir.exists():
+            return []
+        return sorted(p for p in self.versions_dir.glob(f"{VERSION_PREFIX}*")
+                      if p.is_dir() and not (p / MANIFEST).exists())
+
     def sweep(self) -> None:
         """Delete every file of an unsealed version folder (a dropped version, or a run that died)
         that no sealed version inherits; a folder left empty goes too, freeing its name."""
@@ -137,11 +144,8 @@ class Warehouse:
             return
         for leftover in self.versions_dir.glob(".tmp-*"):  # from a crashed run of the rename-based layout
             shutil.rmtree(leftover, ignore_errors=True)
-        sealed = self.versions()
-        needed = {p for v in sealed for p in inherited_files(self.versions_dir / v)}
-        for folder in self.versions_dir.glob(f"{VERSION_PREFIX}*"):
-            if folder.name in sealed or not folder.is_dir():
-                continue
+        needed = {p for v in self.versions() for p in inherited_files(self.versions_dir / v)}
+        for folder in self.unsealed():
             for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
                 if path.is_dir():
                     if not any(path.iterdir()):
