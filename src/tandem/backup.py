@@ -43,7 +43,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import Connection, Engine
 
-from tandem import __version__, migrate
+from tandem import __version__, migrate, storage
 from tandem.errors import Conflict, RuleViolation
 
 FORMAT = 1
@@ -209,8 +209,11 @@ def _copy_warehouse(warehouse: Path, version: str | None, target: Path, progress
 
 
 # backup --------------------------------------------------------------------------------------------
-def backup(engine: Engine, home: Path, path: Path, *, progress: Progress = _quiet) -> dict[str, Any]:
-    """Write a backup of the workspace at ``home`` (database behind ``engine``) to ``path``."""
+def backup(engine: Engine, home: Path, path: Path, *, warehouse: Path | None = None,
+           progress: Progress = _quiet) -> dict[str, Any]:
+    """Write a backup of the workspace at ``home`` (database behind ``engine``) to ``path``. The
+    warehouse (``home/warehouse`` unless given) is copied when it is a local folder; one on object
+    storage is left to the store's own versioning, and the manifest says so."""
     path = path.expanduser().resolve()
     if path.exists() and (path.is_file() or any(path.iterdir())):
         raise Conflict(f"{path} exists already; a backup goes to a new folder or .tar file.", field="path")
@@ -220,16 +223,19 @@ def backup(engine: Engine, home: Path, path: Path, *, progress: Progress = _quie
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(mode=0o700)  # it holds personal data and password hashes: the owner only
     try:
-        warehouse = home / "warehouse"
+        warehouse = warehouse or home / "warehouse"
         version = pinned_version(warehouse)  # before the snapshot: the database may only be newer
         revision, tables = dump_database(engine, work / "db", progress)
-        files = _copy_warehouse(warehouse, version, work / "warehouse", progress)
+        remote = not storage.is_local(warehouse)
+        files = {} if remote else _copy_warehouse(warehouse, version, work / "warehouse", progress)
         key = home / "secret.key"
         if key.exists():
             files["secret.key"] = _copy(key, work / "secret.key")
         manifest = {"format": FORMAT, "tandem": __version__, "created_at": dt.datetime.now(dt.UTC).isoformat(),
                     "dialect": engine.dialect.name, "revision": revision, "warehouse_version": version,
                     "tables": tables, "files": files}
+        if remote:
+            manifest["warehouse_not_copied"] = str(warehouse)
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1))
         if as_tar:
             partial = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -285,15 +291,16 @@ def _unpacked(path: Path, scratch: Path) -> Path:
     return scratch
 
 
-def occupied(engine: Engine, home: Path) -> list[str]:
+def occupied(engine: Engine, home: Path, warehouse: Path | None = None) -> list[str]:
     """What the workspace already holds (empty list: nothing a restore would overwrite)."""
     found = []
     with engine.connect() as connection:
         for table in _tables(connection):
             if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
                 found.append(f"table {table.name}")
-    warehouse = home / "warehouse"
-    if warehouse.exists() and any(not _hidden(p.relative_to(warehouse)) for p in warehouse.rglob("*") if p.is_file()):
+    warehouse = warehouse or home / "warehouse"
+    local = storage.is_local(warehouse) and warehouse.exists()  # a restore leaves object storage alone
+    if local and any(not _hidden(p.relative_to(warehouse)) for p in warehouse.rglob("*") if p.is_file()):
         found.append(f"warehouse files in {warehouse}")
     return found
 
@@ -350,12 +357,14 @@ def _reset_sequences(connection: Connection, tables: list[sa.Table]) -> None:
                                    {"s": sequence, "v": top or 1, "called": top is not None})
 
 
-def restore(engine: Engine, home: Path, path: Path, *, force: bool = False,
+def restore(engine: Engine, home: Path, path: Path, *, force: bool = False, warehouse: Path | None = None,
             progress: Progress = _quiet) -> dict[str, Any]:
-    """Bring the backup at ``path`` back into the workspace at ``home`` (database behind ``engine``).
+    """Bring the backup at ``path`` back into the workspace at ``home`` (database behind ``engine``)
+    and its warehouse files into ``warehouse`` (``home/warehouse`` unless given; a local folder).
 
     Refuses a workspace that holds any row or warehouse file unless ``force``, which replaces it.
     """
+    warehouse = warehouse or home / "warehouse"
     path = path.expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True)
     scratch = home / f".restore-{os.getpid()}"
@@ -371,7 +380,11 @@ def restore(engine: Engine, home: Path, path: Path, *, force: bool = False,
                 raise RuleViolation(f"The backup is at schema revision {revision}, which this Tandem does not "
                                     "know: restore it with a Tandem at least as new as the one that took it.",
                                     field="path") from None
-        held = occupied(engine, home)
+        if not storage.is_local(warehouse) and any(n.startswith("warehouse/") for n in manifest["files"]):
+            raise RuleViolation(f"This backup holds warehouse files, but the warehouse is on object storage "
+                                f"({warehouse}): restore into a workspace whose warehouse is a local folder, "
+                                "then copy that folder to the store.", field="path")
+        held = occupied(engine, home, warehouse)
         if held and not force:
             raise Conflict("The workspace is not empty (" + "; ".join(held[:3]) + (" …" if len(held) > 3 else "")
                            + "). Restore into an empty workspace, or pass --force to replace it.", field="path")
@@ -383,11 +396,11 @@ def restore(engine: Engine, home: Path, path: Path, *, force: bool = False,
             migrate.upgrade(engine, revision)
         _load(engine, folder, manifest, progress)
         migrate.upgrade(engine)
-        warehouse = home / "warehouse"
-        if warehouse.exists():
-            os.replace(warehouse, scratch / "replaced-warehouse")
-        if staged.exists():
-            os.replace(staged, warehouse)
+        if storage.is_local(warehouse):  # shutil.move: a relocated warehouse may be on another file system
+            if warehouse.exists():
+                shutil.move(warehouse, scratch / "replaced-warehouse")
+            if staged.exists():
+                shutil.move(staged, warehouse)
         if "secret.key" in manifest["files"]:
             key = home / "secret.key"
             shutil.copyfile(folder / "secret.key", key)

@@ -33,12 +33,15 @@ def backup(path: Path = typer.Argument(..., help="A new folder, or a file name e
     """Back up the operational database and the customer warehouse (safe while the server runs)."""
     s = settings()
     with _bar() as step:
-        manifest = backups.backup(engine(upgrade=False), s.home, path, progress=step)
+        manifest = backups.backup(engine(upgrade=False), s.home, path, warehouse=s.warehouse_path, progress=step)
     rows = sum(t["rows"] for t in manifest["tables"].values())
     size = sum(f["size"] for f in manifest["files"].values())
     console.print(f"Backed up {len(manifest['tables'])} tables ({rows:,} rows, revision {manifest['revision']}) and "
                   f"{len(manifest['files'])} files ({size / 1e6:,.1f} MB; warehouse version "
                   f"{manifest['warehouse_version'] or 'none'}) to [bold]{path}[/bold].")
+    if manifest.get("warehouse_not_copied"):
+        console.print(f"The warehouse at {manifest['warehouse_not_copied']} is on object storage and was not copied: "
+                      "keep it with the store's own versioning or replication.")
 
 
 def restore(
@@ -48,7 +51,8 @@ def restore(
     """Restore a backup into an empty workspace (stop the server first)."""
     s = settings()
     with _bar() as step:
-        manifest = backups.restore(engine(upgrade=False), s.home, path, force=force, progress=step)
+        manifest = backups.restore(engine(upgrade=False), s.home, path, force=force, warehouse=s.warehouse_path,
+                                   progress=step)
     rows = sum(t["rows"] for t in manifest["tables"].values())
     console.print(f"Restored {rows:,} rows and {len(manifest['files'])} files from {path} "
                   f"(taken {manifest['created_at'][:19]}Z) into [bold]{s.home}[/bold].")

@@ -10,9 +10,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tandem import storage
+from tandem.errors import RuleViolation
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="TANDEM_", extra="ignore", hide_input_in_errors=True)
 
     home: Path = Field(
         default=Path("./tandem-data"),
@@ -69,6 +72,15 @@ class Settings(BaseSettings):
         default="", description="Extra Spark settings when TANDEM_ENGINE=spark, as key=value pairs separated by "
         "commas (e.g. spark.driver.memory=8g,spark.sql.shuffle.partitions=400).",
     )
+    warehouse: str = Field(
+        default="", description="Where the customer warehouse lives: empty for the workspace's warehouse folder, "
+        "another folder (a shared mount for a Spark cluster), or object storage such as s3://bucket/prefix "
+        "(s3a:// is read the same; needs the objectstore extra). See docs/scaling.md.",
+    )
+    warehouse_options: SecretStr = Field(
+        default=SecretStr(""), description="Options of an object-storage warehouse, as a JSON object for fsspec "
+        "(e.g. {\"endpoint_url\": \"http://minio:9000\"}); credentials may also come from the usual AWS_* variables.",
+    )
     warehouse_keep_versions: int = Field(
         default=5, ge=1, le=100, description="How many identity-resolution versions the warehouse keeps."
     )
@@ -102,11 +114,19 @@ class Settings(BaseSettings):
         self.home = self.home.expanduser().resolve()
         if not self.database_url:
             self.database_url = f"sqlite:///{self.home / 'tandem.db'}"
+        if "://" in self.warehouse:
+            try:
+                self.warehouse_path  # noqa: B018 (a location that cannot be opened stops the start)
+            except RuleViolation as exc:
+                raise ValueError(exc.message) from None
         return self
 
     @property
     def warehouse_path(self) -> Path:
-        return self.home / "warehouse"
+        """A local folder (``pathlib.Path``) or an object-storage location (``upath.UPath``); see ``storage``."""
+        if not self.warehouse:
+            return self.home / "warehouse"
+        return storage.location(self.warehouse, self.warehouse_options.get_secret_value())
 
     @property
     def is_sqlite(self) -> bool:

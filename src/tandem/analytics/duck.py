@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from pathlib import Path
 
 import duckdb
 
+from tandem import storage
+
 
 def ping(warehouse: Path) -> dict[str, str]:
-    """Prove the warehouse can be used: its folder is writable and DuckDB answers."""
-    warehouse.mkdir(parents=True, exist_ok=True)
-    # A file of its own per check: concurrent health checks sharing one name removed each other's (a false 503).
-    with tempfile.NamedTemporaryFile(dir=warehouse, prefix=".ping-") as probe:
-        probe.write(b"ok")
+    """Prove the warehouse can be used: its folder (or object store) is writable and DuckDB answers."""
+    if storage.is_local(warehouse):
+        warehouse.mkdir(parents=True, exist_ok=True)
+        # A file of its own per check: concurrent health checks sharing one name removed each other's (a false 503).
+        with tempfile.NamedTemporaryFile(dir=warehouse, prefix=".ping-") as probe:
+            probe.write(b"ok")
+    else:
+        probe = warehouse / f".ping-{uuid.uuid4().hex}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
     with duckdb.connect(":memory:") as con:
         row = con.execute("select version()").fetchone()
     return {"engine": "duckdb", "version": str(row[0]) if row else "?", "path": str(warehouse)}
@@ -21,6 +29,6 @@ def ping(warehouse: Path) -> dict[str, str]:
 
 def reader() -> duckdb.DuckDBPyConnection:
     """A fresh in-memory connection for reading warehouse files; callers close it (``with``)."""
-    con = duckdb.connect(":memory:")
+    con = storage.attach(duckdb.connect(":memory:"))
     con.execute("SET threads = 2")
     return con

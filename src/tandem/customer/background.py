@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tandem import storage
 from tandem.config import Settings
 from tandem.customer import resolution
-from tandem.customer.warehouse import atomic_write_text
 from tandem.db import utcnow
 from tandem.errors import Conflict, DomainError, RuleViolation
 from tandem.workspace.models import Person
@@ -38,11 +38,11 @@ _THREAD: threading.Thread | None = None
 
 
 def _path(settings: Settings) -> Path:
-    return settings.warehouse_path / STATE_FILE
+    return storage.local_twin(settings.warehouse_path, STATE_FILE)  # the run it tracks is a local process
 
 
 def _write(settings: Settings, **state: Any) -> None:
-    atomic_write_text(_path(settings), json.dumps(state, default=str))
+    storage.write_text(_path(settings), json.dumps(state, default=str))
 
 
 def _alive(pid: int) -> bool:

@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from tandem import storage
 from tandem.customer import graph
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class DuckEngine(Engine):
 
     def __init__(self, *, memory_limit: str | None = None, threads: int | None = None,
                  temp_dir: Path | None = None) -> None:
-        self.con = duckdb.connect(":memory:")
+        self.con = storage.attach(duckdb.connect(":memory:"))  # a warehouse on object storage (fsspec)
         self.con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
         if memory_limit:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -121,7 +122,10 @@ def make_engine(settings: Settings, *, temp_dir: Path | None = None) -> Engine:
     if settings.engine == "spark":
         from tandem.customer.spark_engine import SparkEngine, parse_conf
 
-        return SparkEngine(master=settings.spark_master, conf=parse_conf(settings.spark_conf), temp_dir=temp_dir)
+        conf = parse_conf(settings.spark_conf)
+        if not storage.is_local(settings.warehouse_path):  # the warehouse's s3:// paths through Hadoop's S3A
+            conf.setdefault("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+        return SparkEngine(master=settings.spark_master, conf=conf, temp_dir=temp_dir)
     return DuckEngine(memory_limit=settings.warehouse_memory or None, temp_dir=temp_dir)
 
 

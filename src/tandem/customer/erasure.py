@@ -8,7 +8,6 @@ rewriting it once cleans every version that reads it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +16,13 @@ import duckdb
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem import storage
 from tandem.activity import service as activity
 from tandem.analytics import duck
 from tandem.config import Settings
 from tandem.customer import normalize as norm
 from tandem.customer.models import ErasureRequest, ReviewPair
-from tandem.customer.warehouse import TABLES, Warehouse, atomic_target, table_files, table_sql
+from tandem.customer.warehouse import TABLES, Warehouse, table_files, table_sql
 from tandem.errors import NotFound, RuleViolation
 from tandem.workspace.models import Person
 from tandem.workspace.policy import authorize
@@ -86,9 +86,9 @@ def _rewrite(con: duckdb.DuckDBPyConnection, path: Path, keep: str) -> int:
     after = con.execute(f"SELECT count(*) FROM {source} WHERE {keep}").fetchone()[0]  # type: ignore[index]
     if before == after:
         return 0
-    tmp = atomic_target(path)
+    tmp = storage.scratch_for(path)
     con.execute(f"COPY (SELECT * FROM {source} WHERE {keep}) TO '{_q(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
-    os.replace(tmp, path)
+    storage.commit(tmp, path)
     return int(before - after)
 
 

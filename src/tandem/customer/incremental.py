@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from tandem import storage
 from tandem.customer import delta, matching, training
 from tandem.customer.engine import Engine
 from tandem.customer.matching import MatchConfig
@@ -32,10 +33,12 @@ SLIM = (
 def staging_inputs(wh: Warehouse, files: list[str]) -> dict[str, list[int]]:
     """The input files with their size and modification time, relative to the warehouse root."""
     out: dict[str, list[int]] = {}
+    root = str(wh.root).rstrip("/") + "/"
     for name in sorted(files):
-        path = Path(name)
-        st = path.stat()
-        out[str(path.relative_to(wh.root))] = [st.st_size, st.st_mtime_ns]
+        if not name.startswith(root):
+            raise ValueError(f"{name} is not in the warehouse {wh.root}")
+        relative = name[len(root):]
+        out[relative] = storage.fingerprint(wh.root / relative)
     return out
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import shutil
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +25,7 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem import storage
 from tandem.activity import service as activity
 from tandem.customer import mapping as mapping_rules
 from tandem.customer import normalize as n
@@ -34,7 +34,7 @@ from tandem.customer.engine import Engine
 from tandem.customer.fields import QUARANTINE_SCHEMA
 from tandem.customer.models import Content, IngestRun, RunStatus, Source
 from tandem.customer.normalize_fast import Cache
-from tandem.customer.warehouse import Warehouse, atomic_target
+from tandem.customer.warehouse import Warehouse
 from tandem.db import utcnow
 from tandem.errors import DomainError
 from tandem.exports import SafeWriter
@@ -109,7 +109,7 @@ def _load(session: Session, warehouse: Warehouse, source: Source, run: IngestRun
                         source.default_region, day_first)
     target = sources.staging_path(warehouse, source, run.id)
     quarantine = warehouse.quarantine_file(run.id)
-    tmp, qtmp = atomic_target(target), atomic_target(quarantine)
+    tmp, qtmp = storage.scratch_for(target), storage.scratch_for(quarantine)
     _sweep(target.parent, quarantine.parent)
     try:
         if engine is not None and engine.name == "spark":  # same rules, executed by Spark (docs/scaling.md)
@@ -119,14 +119,14 @@ def _load(session: Session, warehouse: Warehouse, source: Source, run: IngestRun
         else:
             tally = _stream(reader, plan, tmp, qtmp, progress, workers)
         _check_outcome(file_name, reader, tally)
-        os.replace(tmp, target)
+        storage.commit(tmp, target)
         if qtmp.exists():
-            os.replace(qtmp, quarantine)
+            storage.commit(qtmp, quarantine)
         elif quarantine.exists():  # left by a run that was rolled back after renaming (its id is reused)
             quarantine.unlink()
     except BaseException:
         for leftover in (tmp, qtmp):
-            leftover.unlink(missing_ok=True)
+            storage.discard(leftover)
         raise
     run.rows_in, run.loaded, run.quarantined = tally.rows_in, tally.loaded, tally.refused
     run.dropped_fields = dict(tally.dropped)
@@ -245,10 +245,7 @@ def _sweep(*folders: Path) -> None:
         for leftover in [*folder.glob(".*.tmp-*"), *folder.glob(".spark-*")]:
             pid = leftover.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not _alive(int(pid)):
-                if leftover.is_dir():
-                    shutil.rmtree(leftover, ignore_errors=True)
-                else:
-                    leftover.unlink(missing_ok=True)
+                storage.discard(leftover)
 
 
 def _alive(pid: int) -> bool:
@@ -265,12 +262,12 @@ def quarantine_rows(warehouse: Warehouse, run: IngestRun, *, limit: int | None =
     path = warehouse.quarantine_file(run.id)
     if run.status is not RunStatus.loaded or not path.exists():
         return []
-    pf = pq.ParquetFile(path)
     rows: list[dict[str, Any]] = []
-    for batch in pf.iter_batches(batch_size=1000, columns=["line", "reason", "raw"]):
-        rows.extend(batch.to_pylist())
-        if limit is not None and len(rows) >= limit:
-            return rows[:limit]
+    with path.open("rb") as handle:  # a local file or an object in the store alike
+        for batch in pq.ParquetFile(handle).iter_batches(batch_size=1000, columns=["line", "reason", "raw"]):
+            rows.extend(batch.to_pylist())
+            if limit is not None and len(rows) >= limit:
+                return rows[:limit]
     return rows
 
 
@@ -281,12 +278,13 @@ def quarantine_csv(warehouse: Warehouse, run: IngestRun) -> Iterator[str]:
     out.writerow(["line", "reason", "raw"])
     path = warehouse.quarantine_file(run.id)
     if run.status is RunStatus.loaded and path.exists():
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=5000, columns=["line", "reason", "raw"]):
-            for row in batch.to_pylist():
-                out.writerow([row["line"] if row["line"] is not None else "", row["reason"], row["raw"]])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+        with path.open("rb") as handle:
+            for batch in pq.ParquetFile(handle).iter_batches(batch_size=5000, columns=["line", "reason", "raw"]):
+                for row in batch.to_pylist():
+                    out.writerow([row["line"] if row["line"] is not None else "", row["reason"], row["raw"]])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
     yield buffer.getvalue()
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from tandem import storage
 from tandem.customer import ingest, progress, sources
 from tandem.customer.engine import spark_if_chosen
 from tandem.customer.models import IngestRun
@@ -84,7 +85,7 @@ async def ingest_file(
 ) -> RunRead:
     """Send the file itself as the request body (any content type); it is streamed to disk, then loaded."""
     warehouse = Warehouse(settings.warehouse_path)
-    folder = warehouse.root / "uploads"
+    folder = storage.local_twin(warehouse.root, "uploads")
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", suffix=Path(file_name).suffix[:10]) as out:
         async for chunk in request.stream():

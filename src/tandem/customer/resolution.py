@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem import storage
 from tandem.activity import service as activity
 from tandem.config import Settings
 from tandem.customer import incremental, pipeline, sources
@@ -31,8 +32,9 @@ from tandem.workspace.policy import authorize
 
 @contextmanager
 def _exclusive(wh: Warehouse) -> Iterator[None]:
-    wh.root.mkdir(parents=True, exist_ok=True)
-    with open(wh.root / ".resolve.lock", "w") as handle:
+    lock = storage.local_twin(wh.root, ".resolve.lock")  # one resolving process per warehouse (docs/scaling.md)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -94,7 +96,7 @@ def resolve(
     run = ResolutionRun(mode="incremental" if use_incremental else "full", status=RunStatus.running,
                         started_by_id=actor.id, started_at=utcnow())
     own_engine = engine is None
-    eng = engine or make_engine(settings, temp_dir=wh.root / ".tmp")
+    eng = engine or make_engine(settings, temp_dir=storage.local_twin(wh.root, ".tmp"))
     try:
         with _exclusive(wh), wh.new_version() as (name, tmp):
             if use_incremental and previous is not None:
@@ -173,7 +175,7 @@ def input_files(session: Session, wh: Warehouse, content: Content) -> list[str]:
     loaded = [str(r.path) for r in sources.loaded_runs(session, wh, content=content, active_only=True)]
     registered = {safe_name(name) for name in session.scalars(sa.select(Source.name))}
     folder = wh.root / "staging" / ("records" if content is Content.people else "events")
-    bulk = [str(p) for p in sorted(folder.glob("*/*.parquet")) if p.parent.name not in registered]
+    bulk = [str(p) for p in sorted(folder.glob("*/*.parquet"), key=str) if p.parent.name not in registered]
     return loaded + bulk
 
 

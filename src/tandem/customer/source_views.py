@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
+from tandem import storage
 from tandem.customer import ingest, mapping, progress, sources, uploads
 from tandem.customer.engine import spark_if_chosen
 from tandem.customer.models import Content, SourceKind
@@ -113,7 +114,7 @@ def mapping_propose(request: Request, session: SessionDep, me: CurrentPerson, se
     authorize(me, "source.manage", steward_id=source.steward_id)
     if file is None or not file.filename:
         return redirect(f"/customers/sources/{source_id}", flash="Choose a sample file to propose a mapping from.")
-    with uploads.saved(file.file, Warehouse(settings.warehouse_path).root / "uploads", file.filename) as path:
+    with uploads.saved(file.file, storage.local_twin(settings.warehouse_path, "uploads"), file.filename) as path:
         proposal = sources.propose_mapping(session, me, source_id=source_id, path=path, file_name=file.filename)
     mapped = len(mapping.targets(proposal.mapping))
     return redirect(f"/customers/sources/{source_id}#mapping",
@@ -145,7 +146,7 @@ def ingest_upload(session: SessionDep, me: CurrentPerson, settings: SettingsDep,
     def report(done: int, total: int, rows: int) -> None:
         progress.update(progress_token, stage="loading", done=done, total=total, rows=rows)
 
-    with uploads.saved(file.file, warehouse.root / "uploads", file.filename) as path, \
+    with uploads.saved(file.file, storage.local_twin(warehouse.root, "uploads"), file.filename) as path, \
             spark_if_chosen(settings) as engine:
         progress.update(progress_token, stage="loading", done=0, total=path.stat().st_size, rows=0)
         run = ingest.ingest(session, me, warehouse=warehouse, source_id=source_id, path=path,

@@ -25,6 +25,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from tandem import storage
 from tandem.customer import spark_functions, spark_sql
 from tandem.customer.engine import Engine, order_keys
 from tandem.errors import RuleViolation
@@ -290,13 +291,13 @@ def _parquet_paths(files: list[str]) -> list[str]:
     """Every Parquet file behind ``files``: ``<table>.parquet`` may have been written as ``<table>/``."""
     out: list[str] = []
     for f in files:
-        p = Path(f)
-        if "://" in f or p.exists() and p.is_file():
+        p = storage.as_location(f)
+        if p is None or p.exists() and p.is_file():
             out.append(f)
         elif p.suffix == ".parquet" and p.with_suffix("").is_dir():
-            out.extend(str(x) for x in sorted(p.with_suffix("").glob("*.parquet")))
+            out.extend(str(x) for x in sorted(p.with_suffix("").glob("*.parquet"), key=str))
         elif p.is_dir():
-            out.extend(str(x) for x in sorted(p.glob("*.parquet")))
+            out.extend(str(x) for x in sorted(p.glob("*.parquet"), key=str))
         elif any(c in f for c in "*?["):
             out.append(f)
     return out

@@ -16,21 +16,20 @@ last, seals it; then CURRENT is written once to name it. Versions are immutable 
 incremental run does not copy the unchanged parts of the previous version but lists them in
 ``inherited.json``, and pruning deletes only files no kept version lists. So a reader sees the
 old version or the new one, never half of either, and a crash leaves the previous version
-serving. Staging files are written under a temporary name and renamed into place. No business
-rules here.
+serving. Staging files are written under a temporary name and renamed into place (uploaded in one
+PUT on object storage: ``tandem.storage``). No business rules here.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from tandem import storage
 
 VERSION_PREFIX = "v"
 
@@ -105,17 +104,17 @@ class Warehouse:
         self.sweep()
         name = self.next_version()
         folder = self.versions_dir / name
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=not storage.is_local(folder))
         try:
             yield name, folder
         except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)  # only this run's files: inherited ones live elsewhere
+            storage.discard(folder)  # only this run's files: inherited ones live elsewhere
             raise
 
     def publish(self, name: str, folder: Path, manifest: dict[str, Any], *, keep: int) -> None:
         """Seal the version (manifest last), switch CURRENT to it, then prune old versions."""
-        atomic_write_text(folder / MANIFEST, json.dumps(manifest, default=str, indent=1))
-        atomic_write_text(self.root / "CURRENT", name)
+        storage.write_text(folder / MANIFEST, json.dumps(manifest, default=str, indent=1))
+        storage.write_text(self.root / "CURRENT", name)
         self.prune(keep=keep)
 
     def prune(self, *, keep: int) -> list[str]:
@@ -143,17 +142,15 @@ class Warehouse:
         if not self.versions_dir.exists():
             return
         for leftover in self.versions_dir.glob(".tmp-*"):  # from a crashed run of the rename-based layout
-            shutil.rmtree(leftover, ignore_errors=True)
-        needed = {p for v in self.versions() for p in inherited_files(self.versions_dir / v)}
+            storage.discard(leftover)
+        needed = {str(p) for v in self.versions() for p in inherited_files(self.versions_dir / v)}
         for folder in self.unsealed():
             for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
                 if path.is_dir():
-                    if not any(path.iterdir()):
-                        path.rmdir()
-                elif path not in needed:
+                    storage.remove_empty_folder(path)
+                elif str(path) not in needed:
                     path.unlink(missing_ok=True)
-            if not any(folder.iterdir()):
-                folder.rmdir()
+            storage.remove_empty_folder(folder)
 
 
 def inherited(version: Path) -> dict[str, list[Path]]:
@@ -242,29 +239,13 @@ def inherit_table(previous: Path, out: Path, table: str) -> Path:
     listing = out / INHERITED
     current = json.loads(listing.read_text()) if listing.exists() else {}
     current[table] = [p.relative_to(out.parent).as_posix() for p in table_files(previous, table)]
-    atomic_write_text(listing, json.dumps(current, indent=1))
+    storage.write_text(listing, json.dumps(current, indent=1))
     return folder
 
 
 def version_number(name: str) -> int:
     digits = name[len(VERSION_PREFIX):]
     return int(digits) if digits.isdigit() else 0
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def atomic_target(path: Path) -> Path:
-    """A temporary sibling of ``path`` to write to before ``os.replace(tmp, path)``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
 def safe_name(name: str) -> str:

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import duckdb
 import pyarrow as pa
 
+from tandem import storage
 from tandem.customer.warehouse import Warehouse, files_sql, table_files
 from tandem.errors import RuleViolation
 from tandem.questions import guard
@@ -102,8 +103,8 @@ def _files_sql(files: Sequence[Path]) -> str:
 
 
 def _open(snap: Snapshot, limits: Limits) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
+    con = storage.attach(duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                                            "autoload_known_extensions": False}))
     allowed = [str(p) for files in snap.tables.values() for p in files] + [str(p) for p in snap.segments.values()]
     con.execute("SET allowed_paths = $paths", {"paths": allowed})
     for table in WAREHOUSE_TABLES:

@@ -8,7 +8,6 @@ the current warehouse in any case. The member count of each refresh is kept for 
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -16,9 +15,9 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tandem import storage
 from tandem.activity import service as activity
 from tandem.config import Settings
-from tandem.customer.warehouse import atomic_target
 from tandem.db import utcnow
 from tandem.errors import Conflict, NotFound, RuleViolation
 from tandem.questions import rules, sandbox
@@ -85,9 +84,9 @@ def _fill(session: Session, settings: Settings, segment: Segment) -> None:
     table = sandbox.customer_ids(version.sql, snap, params=values, limits=limits(settings),
                                  declared=[p["name"] for p in version.params])
     target = _path(settings, segment.id)
-    tmp = atomic_target(target)
+    tmp = storage.scratch_for(target)
     pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, target)
+    storage.commit(tmp, target)
     segment.member_count, segment.warehouse_version = table.num_rows, snap.version
     segment.refreshed_at = utcnow()
     session.add(SegmentSnapshot(segment_id=segment.id, member_count=table.num_rows,
