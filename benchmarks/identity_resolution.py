@@ -133,8 +133,11 @@ def main() -> None:
         run = resolution.resolve(session, workspace.operator(session), settings, mode="full")
         p.note = f"{run.stats['records']:,} records -> {run.stats['profiles']:,} profiles"
         full_timings = run.stats["timings"]
+        where = "the whole graph clustered on the driver" if run.stats.get("whole_graph_here") else \
+            "components found by the engine"
         rebuilt = (f"{run.stats.get('conflicted_records', 0):,} records in {run.stats['conflicted_components']:,} "
-                   f"components that broke a rule, rebuilt on the driver; {run.stats['refused_links']:,} links refused")
+                   "components that broke a rule, rebuilt on the driver "
+                   f"({where}); {run.stats['refused_links']:,} links refused")
     _quality("full", wh, data)
     if args.vs_splink:
         _splink(wh, data)

@@ -16,12 +16,13 @@ from tandem.customer.engine import DuckEngine
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 10_000), n=st.integers(0, 60), links=st.integers(0, 90),
-       unique=st.booleans())
-def test_engine_clustering_gives_the_whole_graph_answer(seed, n, links, unique):
+       unique=st.booleans(), here=st.booleans())
+def test_engine_clustering_gives_the_whole_graph_answer(seed, n, links, unique, here):
+    """Both paths: components on the engine with the conflicted ones rebuilt here, or the whole graph here."""
     case = random_case(seed, n, links if n else 0, cannot=3)
     engine = DuckEngine(threads=1)
     try:
-        ranks, refused, refused_count, conflicted = on_engine(engine, case, unique)
+        ranks, refused, refused_count, conflicted = on_engine(engine, case, unique, here=here)
     finally:
         engine.close()
     labels, expected_refused, expected_conflicted = whole_graph(case, unique)

@@ -45,10 +45,14 @@ def load(engine, case: Case) -> None:
     engine.create("edges", "SELECT * FROM edges_in")
 
 
-def on_engine(engine, case: Case, unique_per_source: bool = True) -> tuple[list[int], set[int], int, int]:
-    """(cluster rank per record, refused edge ids, refused count, conflicted components) from the engine."""
+def on_engine(engine, case: Case, unique_per_source: bool = True, *,
+              here: bool | None = None) -> tuple[list[int], set[int], int, int]:
+    """(cluster rank per record, refused edge ids, refused count, conflicted components) from the engine;
+    ``here`` as in ``clustering.cluster`` (None: the engine chooses)."""
     load(engine, case)
-    outcome = clustering.cluster(engine, case.n, unique_per_source=unique_per_source, cannot_link=case.cannot)
+    outcome = clustering.cluster(engine, case.n, unique_per_source=unique_per_source, cannot_link=case.cannot,
+                                 here=here)
+    assert here is None or outcome.whole_graph_here == here
     lab = engine.fetch("SELECT rid, dense_rank() OVER (ORDER BY cluster) - 1 AS k FROM lab ORDER BY rid")
     refused = set(engine.fetch("SELECT edge_id FROM refused_in WHERE refused").column(0).to_pylist())
     return lab.column("k").to_pylist(), refused, outcome.refused_links, outcome.conflicted_components

@@ -54,7 +54,7 @@ def test_spark_finds_the_components_scipy_finds(on_cluster, case):
         duck.close()
 
 
-@pytest.mark.parametrize("where", ["cluster", "driver"])
+@pytest.mark.parametrize("where", ["cluster", "driver components", "driver"])
 def test_profiles_from_spark_components_are_duckdbs(on_cluster, spark_engine, where):
     case = random_case(11, 500, 1200, sources=4, cannot=20)
     duck = DuckEngine(threads=1)
@@ -63,10 +63,13 @@ def test_profiles_from_spark_components_are_duckdbs(on_cluster, spark_engine, wh
     finally:
         duck.close()
     engine = on_cluster if where == "cluster" else spark_engine
-    got = on_engine(engine, case)
+    engine.rounds = 0
+    # Default choice: the cluster above the driver limit, else the whole graph on the driver.
+    got = on_engine(engine, case, here=False if where == "driver components" else None)
     assert got == expected
     assert got[3] > 0  # components were rebuilt: the comparison covers the constrained path
     assert (engine.rounds > 0) == (where == "cluster")
+    assert engine.graph_fits_here("SELECT a, b FROM edges") == (where != "cluster")
 
 
 def test_a_driver_graph_limit_that_is_not_a_number_is_refused(spark_session):

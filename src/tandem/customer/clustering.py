@@ -6,9 +6,15 @@ two records of one source, or a cannot-link pair. Only those components' records
 this process, where ``graph.cluster`` rebuilds them link by link, strongest first. So the driver holds
 the conflicted share of the graph, not the graph.
 
-The labels order the clusters exactly as ``graph.cluster`` over the whole graph would (untouched
-components by their smallest record, then the rebuilt ones in the order the rebuild leaves them), and
-new customer ids are numbered in that order, so both engines hand out the same ids.
+When the engine says the whole graph fits in this process (``Engine.graph_fits_here``: Spark below
+its driver limit), ``graph.cluster`` runs over every link here instead: one fetch of the links and
+the records' sources, one table of labels back. On Spark that replaces the rule's joins and
+aggregations over every record (Spark jobs) with a few seconds of scipy; DuckDB keeps the SQL path,
+which is faster in process.
+
+Either way the labels order the clusters exactly as ``graph.cluster`` over the whole graph would
+(untouched components by their smallest record, then the rebuilt ones in the order the rebuild leaves
+them), and new customer ids are numbered in that order, so both engines hand out the same ids.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tandem.customer import graph
 from tandem.customer.engine import Engine
@@ -26,12 +33,18 @@ from tandem.customer.engine import Engine
 class Outcome:
     refused_links: int          # links a rule refused
     conflicted_components: int  # components rebuilt because they broke a rule
-    conflicted_records: int     # their records: what came to this process
+    conflicted_records: int     # their records (what came to this process, unless the whole graph did)
+    whole_graph_here: bool = False  # the whole graph was clustered in this process
 
 
-def cluster(engine: Engine, n: int, *, unique_per_source: bool, cannot_link: list[tuple[int, int]]) -> Outcome:
+def cluster(engine: Engine, n: int, *, unique_per_source: bool, cannot_link: list[tuple[int, int]],
+            here: bool | None = None) -> Outcome:
     """From ``rec(rid, source)`` (rids 0..n-1) and ``edges(edge_id, a, b, strength)`` (edge ids in the order
-    the links are tried), create ``lab(rid, cluster)`` and ``refused_in(edge_id, refused)``."""
+    the links are tried), create ``lab(rid, cluster)`` and ``refused_in(edge_id, refused)``. ``here``
+    chooses the whole graph in this process (True) or the components on the engine (False); None lets
+    the engine choose."""
+    if engine.graph_fits_here("SELECT a, b FROM edges") if here is None else here:
+        return _whole_graph_here(engine, n, unique_per_source, cannot_link)
     engine.create_components("comp", "SELECT a, b FROM edges", n)
     engine.register("cannot_in", pa.table({"x": pa.array([x for x, _ in cannot_link], pa.int64()),
                                            "y": pa.array([y for _, y in cannot_link], pa.int64())}))
@@ -66,3 +79,23 @@ def cluster(engine: Engine, n: int, *, unique_per_source: bool, cannot_link: lis
     for name in ("cannot_in", "sub_in"):
         engine.unregister(name)
     return Outcome(int(len(refused)), rebuilt.conflicted_components, int(len(rids)))
+
+
+def _whole_graph_here(engine: Engine, n: int, unique_per_source: bool, cannot_link: list[tuple[int, int]]) -> Outcome:
+    links = engine.fetch("SELECT edge_id, a, b, strength FROM edges ORDER BY edge_id")
+    recs = engine.fetch("SELECT rid, source FROM rec")
+    codes = np.zeros(n, dtype=np.int64)
+    if recs.num_rows:
+        # Only equality of sources matters to the rule: dictionary codes, never a Python string per record.
+        sources = pc.dictionary_encode(recs.column("source").combine_chunks().fill_null(""))
+        codes[recs.column("rid").to_numpy()] = sources.indices.to_numpy(zero_copy_only=False)
+    del recs
+    out = graph.cluster(n, links.column("a").to_numpy(), links.column("b").to_numpy(),
+                        links.column("strength").to_numpy(), codes,
+                        unique_per_source=unique_per_source, cannot_link=cannot_link)
+    engine.register("lab_in", pa.table({"rid": np.arange(n, dtype=np.int64), "cluster": out.labels}))
+    engine.create("lab", "SELECT rid, cluster FROM lab_in")
+    engine.unregister("lab_in")
+    refused = links.column("edge_id").to_numpy()[out.refused].astype(np.int64)
+    engine.register("refused_in", pa.table({"edge_id": refused, "refused": np.ones(len(refused), dtype=bool)}))
+    return Outcome(int(len(refused)), out.conflicted_components, out.conflicted_records, whole_graph_here=True)

@@ -69,6 +69,11 @@ class Engine(ABC):
         """Forget a table made by ``create`` (frees its memory early)."""
         self.execute(f"DROP TABLE IF EXISTS {name}")
 
+    def graph_fits_here(self, edges: str) -> bool:
+        """Whether ``clustering`` should cluster the whole graph of ``edges`` in this process rather than
+        find the components on the engine and bring only the conflicted ones here."""
+        return False
+
     def unregister(self, name: str) -> None:  # noqa: B027 (optional hook)
         """Forget an Arrow table given to ``register`` once it has been copied into a table."""
 

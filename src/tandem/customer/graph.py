@@ -23,6 +23,7 @@ class Clusters:
     labels: np.ndarray          # cluster label per record (0..k-1)
     refused: np.ndarray         # boolean per edge: a constraint refused it
     conflicted_components: int  # components that had to be rebuilt
+    conflicted_records: int = 0  # their records
 
 
 def cluster(n: int, a: np.ndarray, b: np.ndarray, strength: np.ndarray, source: np.ndarray, *,
@@ -77,7 +78,7 @@ def cluster(n: int, a: np.ndarray, b: np.ndarray, strength: np.ndarray, source: 
     # Edges inside a rebuilt component that were never needed are fine; edges now crossing
     # two clusters were refused (directly, or because a stronger link took their place).
     refused |= in_bad & (labels[a] != labels[b])
-    return Clusters(labels.astype(np.int64), refused, int(bad.sum()))
+    return Clusters(labels.astype(np.int64), refused, int(bad.sum()), int(len(nodes)))
 
 
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

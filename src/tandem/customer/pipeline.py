@@ -323,6 +323,7 @@ def _stats(
         "refused_links": clusters.refused_links,
         "conflicted_components": clusters.conflicted_components,
         "conflicted_records": clusters.conflicted_records,
+        "whole_graph_here": clusters.whole_graph_here,
         "coverage": {r["source"]: {"records": r["records"], "joined": round(float(r["joined"]), 4)} for r in coverage},
         "id_changes": changes,
         "events": events,

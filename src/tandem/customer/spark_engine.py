@@ -212,6 +212,12 @@ class SparkEngine(Engine):
         frame.unpersist()
         ranged.unpersist()
 
+    def graph_fits_here(self, edges: str) -> bool:
+        """Below the driver limit the whole graph is clustered on the driver: measured at ten million
+        records, the rule's joins and aggregations as Spark jobs took 202 s, the driver 64 s."""
+        counted = self.fetch(f"SELECT count(*) AS links FROM ({edges}) WHERE a <> b")
+        return int(counted.column(0)[0].as_py()) <= self.driver_graph_links
+
     def create_components(self, name: str, edges: str, n: int) -> None:
         """Connected components on the driver up to ``driver_graph_links`` links (see DRIVER_GRAPH_LINKS), else
         on the cluster, by alternating large-star and small-star (Kiveris et al.,
