@@ -4,9 +4,10 @@ The rules write DuckDB SQL once; this engine transpiles every statement to Spark
 (``spark_sql.transpile``: sqlglot plus a few catalogue-aware rewrites), keeps each pipeline table as
 a cached temporary view, exchanges arrays with the driver as Arrow, and writes Parquet as a folder
 of part files into the version being built, which no reader sees until it is sealed
-(``<version>/<table>/part-*.parquet``, the layout ``warehouse.table_files`` reads). Graph
-components are found on the driver up to DRIVER_GRAPH_LINKS links and on the cluster above
-(large-star/small-star); either way only the components that break a rule are rebuilt on the driver.
+(``<version>/<table>/part-*.parquet``, the layout ``warehouse.table_files`` reads). Up to
+DRIVER_GRAPH_LINKS links the whole graph is clustered on the driver (``clustering``); above it the
+components are found on the cluster (large-star/small-star) and only those that break a rule are
+rebuilt on the driver.
 
 One Spark session per process (the JVM costs seconds to start); each engine works in its own
 child session (``newSession``), so its temporary views and functions are its own.
@@ -43,11 +44,13 @@ DEFAULT_CONF = {
     "spark.sql.sources.partitionOverwriteMode": "static",
     "spark.ui.showConsoleProgress": "false",
 }
-# Up to this many links the graph components are found on the driver (24 bytes a link, collected once):
-# on one machine that is several times faster than rounds of joins (at ten million records, 7.5 million
-# links: 64 s against 215 s). Above it, or when the operator sets it to 0, the cluster finds them.
+# Up to this many links the whole graph is clustered on the driver (32 bytes a link and 16 a record,
+# collected once; about 2 GB at the limit): on one machine that is several times faster than rounds of
+# joins (at ten million records, 7.5 million links: 64 s against 215 s). Above it, or when the operator
+# sets it to 0, the cluster finds the components.
 DRIVER_GRAPH_LINKS = 50_000_000
 DRIVER_GRAPH_SETTING = "spark.tandem.driverGraphLinks"
+ROWS_PER_PARTITION = 1_000_000  # of an Arrow table handed to Spark (``register``)
 
 
 def parse_conf(text: str) -> dict[str, str]:
@@ -272,7 +275,15 @@ class SparkEngine(Engine):
         # Arrow's null type (an empty Python list) has no Spark type: such columns become strings.
         fixed = table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
                                       for f in table.schema]))
-        self.spark.createDataFrame(fixed).createOrReplaceTempView(name)
+        frame = self.spark.createDataFrame(fixed)
+        # Arrow arrives in batches of spark.sql.execution.arrow.maxRecordsPerBatch rows, one partition each:
+        # 1,000 partitions for the ten million cluster labels, and every join and aggregation over them ran
+        # 1,000 tasks (stable ids 202 s; 47 s merged into 10). Merging neighbours needs no shuffle.
+        if not type(self.spark).__module__.startswith("pyspark.sql.connect"):  # Connect shows no partitions
+            parts = max(-(-table.num_rows // ROWS_PER_PARTITION), self.spark.sparkContext.defaultParallelism)
+            if frame.rdd.getNumPartitions() > parts:
+                frame = frame.coalesce(parts)
+        frame.createOrReplaceTempView(name)
 
     def write_parquet(self, sql: str, path: Path) -> None:
         """Write ``path`` as a folder ``<table>/`` of part files, straight into place: it goes into a
