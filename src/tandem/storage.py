@@ -4,7 +4,7 @@ A location is a ``pathlib.Path`` for a local folder (every caller's code path as
 ``upath.UPath`` for a URL such as ``s3://bucket/warehouse``; both have the pathlib API (``/``,
 ``exists``, ``glob``, ``read_text``, ``open``). What pathlib cannot say the same way on both lives
 here: writing a file so no reader sees it half-written, removing a tree, registering the store with
-a DuckDB connection, and the path Spark should be given. Object storage has no rename, so a writer
+a DuckDB connection, and turning a path's text back into a location. Object storage has no rename, so a writer
 writes a local scratch file and ``commit`` uploads it in one PUT (atomic per object) — the
 warehouse's commit protocol (``customer/warehouse.py``) never needs more than that.
 """
@@ -47,7 +47,7 @@ def location(url: str, options: str = "") -> Path:
 
         path = UPath(f"{scheme}://{rest.rstrip('/')}", **opts)
         fs = path.fs
-    except (ImportError, ValueError) as exc:
+    except (ImportError, ValueError, TypeError) as exc:
         raise RuleViolation(f"The warehouse location {url} cannot be opened: {exc}. Object storage needs the "
                             "'objectstore' extra (pip install 'tandem[objectstore]').") from None
     _FILESYSTEMS.setdefault(id(fs), fs)
