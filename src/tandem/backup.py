@@ -400,6 +400,7 @@ def restore(engine: Engine, home: Path, path: Path, *, force: bool = False, ware
             if warehouse.exists():
                 shutil.move(warehouse, scratch / "replaced-warehouse")
             if staged.exists():
+                warehouse.parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(staged, warehouse)
         if "secret.key" in manifest["files"]:
             key = home / "secret.key"

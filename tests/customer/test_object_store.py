@@ -21,6 +21,7 @@ from tandem.config import Settings
 from tandem.customer import erasure, ingest, profiles, resolution, sources
 from tandem.customer.models import RunStatus
 from tandem.customer.warehouse import MANIFEST, TABLES, Warehouse, table_files
+from tandem.db import make_engine
 from tandem.errors import RuleViolation
 from tandem.questions import sandbox
 from tandem.workspace import service as workspace
@@ -151,6 +152,14 @@ def test_a_warehouse_in_another_folder_is_used_and_backed_up_there(session, sett
     taken = backups.backup(engine, moved.home, tmp_path / "b.tar", warehouse=moved.warehouse_path)
     assert "warehouse/CURRENT" in taken["files"] and "warehouse_not_copied" not in taken
     assert any(name.startswith(f"warehouse/versions/{version}/") for name in taken["files"])
+
+    elsewhere = tmp_path / "new" / "mount" / "warehouse"  # its parent does not exist yet
+    target = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
+    try:
+        backups.restore(target, tmp_path / "restored", tmp_path / "b.tar", warehouse=elsewhere)
+    finally:
+        target.dispose()
+    assert Warehouse(elsewhere).current() == version and Warehouse(elsewhere).manifest()["stats"]
 
 
 def test_a_bad_object_storage_setting_is_refused_with_its_reason(tmp_path):
