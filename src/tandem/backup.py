@@ -44,11 +44,11 @@ from alembic.util import CommandError
 from sqlalchemy.engine import Connection, Engine
 
 from tandem import __version__, migrate, storage
+from tandem.backup_warehouse import Progress, copy_file, copy_warehouse, hidden, pinned_version
 from tandem.errors import Conflict, RuleViolation
 
 FORMAT = 1
 BATCH = 1000
-Progress = Callable[[str, int, int], None]  # (step, done, total)
 
 
 def _quiet(step: str, done: int, total: int) -> None:
@@ -138,76 +138,6 @@ def dump_database(engine: Engine, folder: Path, progress: Progress = _quiet) -> 
         return _dump_tables(connection, folder, progress)
 
 
-# warehouse: copy -----------------------------------------------------------------------------------
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
-
-
-def _copy(source: Path, target: Path) -> dict[str, Any]:
-    """Copy the bytes (never a link) and return size and SHA-256 of what was written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    with source.open("rb") as src, target.open("wb") as dst:
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
-            digest.update(chunk)
-            size += len(chunk)
-    return {"size": size, "sha256": digest.hexdigest()}
-
-
-def pinned_version(warehouse: Path) -> str | None:
-    """The version CURRENT names, if it is complete (the layout of ``customer/warehouse.py``)."""
-    pointer = warehouse / "CURRENT"
-    name = pointer.read_text().strip() if pointer.exists() else ""
-    return name if name and (warehouse / "versions" / name / "manifest.json").exists() else None
-
-
-def warehouse_files(warehouse: Path, version: str | None) -> list[Path]:
-    """What a backup copies (relative paths): the pinned version's files, the earlier versions' files
-    it inherits, and every other visible file outside ``versions/`` (staging, quarantine); never
-    temporary files or the rest of older versions."""
-    inherited = _inherited(warehouse, version)
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(warehouse):
-        dirs.sort()
-        for name in sorted(names):
-            relative = (Path(folder) / name).relative_to(warehouse)
-            if _hidden(relative) or relative == Path("CURRENT"):
-                continue
-            if relative.parts[0] == "versions" and relative not in inherited and (
-                    len(relative.parts) < 3 or relative.parts[1] != version):
-                continue
-            found.append(relative)
-    return found
-
-
-def _inherited(warehouse: Path, version: str | None) -> set[Path]:
-    """The files of earlier versions that ``version`` reads (its ``inherited.json``, written by an
-    incremental run; see ``customer/warehouse.py``)."""
-    listing = warehouse / "versions" / (version or "") / "inherited.json"
-    if not version or not listing.exists():
-        return set()
-    return {Path("versions") / rel for files in json.loads(listing.read_text()).values() for rel in files}
-
-
-def _copy_warehouse(warehouse: Path, version: str | None, target: Path, progress: Progress) -> dict[str, Any]:
-    files = warehouse_files(warehouse, version) if warehouse.exists() else []
-    copied: dict[str, Any] = {}
-    for n, relative in enumerate(files):
-        try:
-            copied[f"warehouse/{relative}"] = _copy(warehouse / relative, target / relative)
-        except FileNotFoundError:
-            if relative.parts[0] == "versions":
-                raise Conflict(f"Warehouse version {version} was pruned while it was being copied (more than "
-                               "the kept number of resolutions ran meanwhile); run the backup again.") from None
-            continue  # a staging file replaced meanwhile: its run was not in the database snapshot
-        progress("warehouse", n + 1, len(files))
-    if version:
-        (target / "CURRENT").write_text(version)
-        copied["warehouse/CURRENT"] = {"size": len(version), "sha256": hashlib.sha256(version.encode()).hexdigest()}
-    return copied
-
-
 # backup --------------------------------------------------------------------------------------------
 def backup(engine: Engine, home: Path, path: Path, *, warehouse: Path | None = None,
            progress: Progress = _quiet) -> dict[str, Any]:
@@ -227,10 +157,10 @@ def backup(engine: Engine, home: Path, path: Path, *, warehouse: Path | None = N
         version = pinned_version(warehouse)  # before the snapshot: the database may only be newer
         revision, tables = dump_database(engine, work / "db", progress)
         remote = not storage.is_local(warehouse)
-        files = {} if remote else _copy_warehouse(warehouse, version, work / "warehouse", progress)
+        files = {} if remote else copy_warehouse(warehouse, version, work / "warehouse", progress)
         key = home / "secret.key"
         if key.exists():
-            files["secret.key"] = _copy(key, work / "secret.key")
+            files["secret.key"] = copy_file(key, work / "secret.key")
         manifest = {"format": FORMAT, "tandem": __version__, "created_at": dt.datetime.now(dt.UTC).isoformat(),
                     "dialect": engine.dialect.name, "revision": revision, "warehouse_version": version,
                     "tables": tables, "files": files}
@@ -300,7 +230,7 @@ def occupied(engine: Engine, home: Path, warehouse: Path | None = None) -> list[
                 found.append(f"table {table.name}")
     warehouse = warehouse or home / "warehouse"
     local = storage.is_local(warehouse) and warehouse.exists()  # a restore leaves object storage alone
-    if local and any(not _hidden(p.relative_to(warehouse)) for p in warehouse.rglob("*") if p.is_file()):
+    if local and any(not hidden(p.relative_to(warehouse)) for p in warehouse.rglob("*") if p.is_file()):
         found.append(f"warehouse files in {warehouse}")
     return found
 
@@ -390,7 +320,7 @@ def restore(engine: Engine, home: Path, path: Path, *, force: bool = False, ware
                            + "). Restore into an empty workspace, or pass --force to replace it.", field="path")
         staged = scratch / "warehouse"
         for name in (n for n in manifest["files"] if n.startswith("warehouse/")):
-            _copy(folder / name, staged / Path(name).relative_to("warehouse"))
+            copy_file(folder / name, staged / Path(name).relative_to("warehouse"))
         _drop_everything(engine)
         if revision:
             migrate.upgrade(engine, revision)

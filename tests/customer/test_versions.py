@@ -11,7 +11,7 @@ import pytest
 
 from factories.staging import person as rec
 from factories.staging import stage
-from tandem import backup as backups
+from tandem import backup_warehouse
 from tandem.customer import resolution
 from tandem.customer.matching import MatchConfig
 from tandem.customer.warehouse import TABLES, Warehouse, inherited_files, table_files, table_sql
@@ -88,9 +88,9 @@ def test_a_dead_run_is_swept_without_touching_files_a_version_inherits(session, 
 
 def test_a_backup_of_an_incremental_version_holds_every_file_it_reads(session, settings, wh, engineer, tmp_path):
     build(session, settings, wh, engineer)
-    pinned = backups.pinned_version(wh.root)
+    pinned = backup_warehouse.pinned_version(wh.root)
     copy = tmp_path / "copy"
-    for relative in backups.warehouse_files(wh.root, pinned):
+    for relative in backup_warehouse.warehouse_files(wh.root, pinned):
         (copy / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(wh.root / relative, copy / relative)
     (copy / "CURRENT").write_text(pinned or "")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import tandem.models  # noqa: F401  (maps every table on Base.metadata, for typed comparisons)
 from conftest import _postgres_url  # the root conftest's fresh-database helper
 from tandem import backup as backups
-from tandem import migrate
+from tandem import backup_warehouse, migrate
 from tandem.agenda import service as agenda
 from tandem.agenda.models import Comment, Task
 from tandem.db import Base, make_engine, transaction
@@ -58,8 +58,8 @@ def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
 
 def warehouse_bytes(home: Path) -> dict[str, bytes]:
     root = home / "warehouse"
-    pinned = backups.pinned_version(root)
-    files = {str(p): (root / p).read_bytes() for p in backups.warehouse_files(root, pinned)}
+    pinned = backup_warehouse.pinned_version(root)
+    files = {str(p): (root / p).read_bytes() for p in backup_warehouse.warehouse_files(root, pinned)}
     return files | {"CURRENT": (root / "CURRENT").read_bytes().strip()}
 
 

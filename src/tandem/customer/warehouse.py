@@ -39,7 +39,7 @@ VERSION_PREFIX = "v"
 TABLES = ("records", "links", "identifiers", "edges", "profiles", "events", "changes", "junk")
 TOMBSTONE_KEY = "customer_id"
 MANIFEST = "manifest.json"
-INHERITED = "inherited.json"  # backup.py reads it too (the kernel may not import this module)
+INHERITED = "inherited.json"  # backup_warehouse.py reads it too (the kernel may not import this module)
 _PART = re.compile(r"^(part|tomb)-(\d+)(?:\.parquet)?$")
 
 
