@@ -114,9 +114,9 @@ class Settings(BaseSettings):
         self.home = self.home.expanduser().resolve()
         if not self.database_url:
             self.database_url = f"sqlite:///{self.home / 'tandem.db'}"
-        if "://" in self.warehouse:
+        if "://" in self.warehouse:  # a location that cannot be opened stops the start
             try:
-                self.warehouse_path  # noqa: B018 (a location that cannot be opened stops the start)
+                storage.location(self.warehouse, self.warehouse_options.get_secret_value())
             except RuleViolation as exc:
                 raise ValueError(exc.message) from None
         return self

@@ -87,7 +87,7 @@ def write_text(path: Path, text: str) -> None:
 
 
 def scratch_for(target: Path) -> Path:
-    """A local file (or folder) to write before ``commit(scratch, target)``: a hidden sibling of a
+    """A local file to write before ``commit(scratch, target)``: a hidden sibling of a
     local target (so the final step is a rename), a file in the temporary folder for a remote one."""
     if is_local(target):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,11 +103,7 @@ def commit(scratch: Path, target: Path) -> None:
         os.replace(scratch, target)
         return
     try:
-        if scratch.is_dir():
-            for part in sorted(p for p in scratch.rglob("*") if p.is_file()):
-                target.fs.put_file(str(part), f"{target.path}/{part.relative_to(scratch).as_posix()}")
-        else:
-            target.fs.put_file(str(scratch), target.path)
+        target.fs.put_file(str(scratch), target.path)
     finally:
         discard(scratch)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -13,15 +12,13 @@ from tandem import storage
 
 def ping(warehouse: Path) -> dict[str, str]:
     """Prove the warehouse can be used: its folder (or object store) is writable and DuckDB answers."""
-    if storage.is_local(warehouse):
-        warehouse.mkdir(parents=True, exist_ok=True)
-        # A file of its own per check: concurrent health checks sharing one name removed each other's (a false 503).
-        with tempfile.NamedTemporaryFile(dir=warehouse, prefix=".ping-") as probe:
-            probe.write(b"ok")
-    else:
-        probe = warehouse / f".ping-{uuid.uuid4().hex}"
+    warehouse.mkdir(parents=True, exist_ok=True)
+    # A file of its own per check: concurrent health checks sharing one name removed each other's (a false 503).
+    probe = warehouse / f".ping-{uuid.uuid4().hex}"
+    try:
         probe.write_bytes(b"ok")
-        probe.unlink()
+    finally:
+        probe.unlink(missing_ok=True)
     with duckdb.connect(":memory:") as con:
         row = con.execute("select version()").fetchone()
     return {"engine": "duckdb", "version": str(row[0]) if row else "?", "path": str(warehouse)}

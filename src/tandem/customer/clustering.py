@@ -72,8 +72,7 @@ def cluster(engine: Engine, n: int, *, unique_per_source: bool, cannot_link: lis
     engine.register("sub_in", pa.table({"rid": rids, "cluster": n + rebuilt.labels}))
     engine.create("lab", """SELECT c.rid, coalesce(s.cluster, c.comp) AS cluster
         FROM comp c LEFT JOIN sub_in s USING (rid)""")
-    refused = links.column("edge_id").to_numpy()[rebuilt.refused].astype(np.int64)
-    engine.register("refused_in", pa.table({"edge_id": refused, "refused": np.ones(len(refused), dtype=bool)}))
+    refused = _refused(engine, links.column("edge_id").to_numpy()[rebuilt.refused])
     for name in ("comp", "bad"):
         engine.drop(name)
     for name in ("cannot_in", "sub_in"):
@@ -96,6 +95,12 @@ def _whole_graph_here(engine: Engine, n: int, unique_per_source: bool, cannot_li
     engine.register("lab_in", pa.table({"rid": np.arange(n, dtype=np.int64), "cluster": out.labels}))
     engine.create("lab", "SELECT rid, cluster FROM lab_in")
     engine.unregister("lab_in")
-    refused = links.column("edge_id").to_numpy()[out.refused].astype(np.int64)
-    engine.register("refused_in", pa.table({"edge_id": refused, "refused": np.ones(len(refused), dtype=bool)}))
+    refused = _refused(engine, links.column("edge_id").to_numpy()[out.refused])
     return Outcome(int(len(refused)), out.conflicted_components, out.conflicted_records, whole_graph_here=True)
+
+
+def _refused(engine: Engine, edge_ids: np.ndarray) -> np.ndarray:
+    """Register ``refused_in(edge_id, refused)`` for the links a rule refused; returns their ids."""
+    ids = edge_ids.astype(np.int64)
+    engine.register("refused_in", pa.table({"edge_id": ids, "refused": np.ones(len(ids), dtype=bool)}))
+    return ids
