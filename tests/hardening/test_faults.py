@@ -186,7 +186,9 @@ def test_killed_wave_close_is_all_or_nothing(workspace):
     home, url = workspace
     busy = writing(url)
     outcomes = []
-    for attempt in range(3):
+    for attempt in range(6):  # the kill must land inside the transaction at least once; a loaded machine may miss
+        if any(outcomes) and attempt >= 3:
+            break
         tandem(home, url, "pulse", "open", f"Fault wave {attempt}")
         killed = kill_when(home, url, ["pulse", "close", f"Fault wave {attempt}"], busy)
         outcomes.append(killed)
